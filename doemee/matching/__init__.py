@@ -1,0 +1,1 @@
+"""Ranks open opportunities for a resident: interest, distance, time, freshness."""

@@ -1,0 +1,64 @@
+"""Settings from the environment, read once, so every process agrees on them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_geo_dir() -> Path:
+    shared = PROJECT_ROOT.parent / "shared" / "data" / "geonames"
+    if shared.is_dir():
+        return shared
+    return PROJECT_ROOT / "var" / "geonames"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'doemee.db'}"
+    geo_dir: Path = field(default_factory=_default_geo_dir)
+    geonames_base_url: str = "https://download.geonames.org/export"
+    telegram_bot_token: str | None = None
+    outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "DoeMee <noreply@doemee.example.org>"
+    handoff_contact: str = "het Vrijwilligerscentrum, via info@vrijwilligerscentrum.example.org of 030 123 45 67"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        url = env.get("DOEMEE_DATABASE_URL") or defaults.database_url
+        return cls(
+            database_url=_absolute_sqlite(url),
+            geo_dir=Path(env["DOEMEE_GEO_DIR"]) if env.get("DOEMEE_GEO_DIR") else defaults.geo_dir,
+            geonames_base_url=env.get("DOEMEE_GEONAMES_URL", defaults.geonames_base_url).rstrip("/"),
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            outbox_dir=Path(env.get("DOEMEE_OUTBOX_DIR") or defaults.outbox_dir),
+            smtp_host=env.get("DOEMEE_SMTP_HOST") or None,
+            smtp_port=int(env.get("DOEMEE_SMTP_PORT") or defaults.smtp_port),
+            smtp_user=env.get("DOEMEE_SMTP_USER") or None,
+            smtp_password=env.get("DOEMEE_SMTP_PASSWORD") or None,
+            mail_from=env.get("DOEMEE_MAIL_FROM") or defaults.mail_from,
+            handoff_contact=env.get("DOEMEE_HANDOFF_CONTACT") or defaults.handoff_contact,
+        )
+
+
+def _absolute_sqlite(url: str) -> str:
+    """Relative SQLite paths are taken from the project root, not the caller's cwd."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+        return prefix + str(PROJECT_ROOT / url[len(prefix):])
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,1 @@
+"""The collectives database: typed models, sessions and migrations."""

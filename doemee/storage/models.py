@@ -1,0 +1,172 @@
+"""Typed SQLAlchemy 2 models of the collectives database.
+
+Residents are pseudonymous: a channel and that channel's sender id, with a
+name or contact only once they give one to sign up. Searches are logged
+without anything that points to a person, for unmet-demand statistics.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import Enum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(str, Enum):
+    CONCEPT = "concept"
+    OPEN = "open"
+    FILLED = "filled"
+    CLOSED = "closed"
+
+
+class TimeCommitment(str, Enum):
+    EENMALIG = "eenmalig"
+    WEKELIJKS = "wekelijks"
+    MAANDELIJKS = "maandelijks"
+    FLEXIBEL = "flexibel"
+
+
+DAY_PARTS: tuple[str, ...] = ("ochtend", "middag", "avond", "weekend")
+
+
+class Category(Base):
+    __tablename__ = "category"
+
+    slug: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+
+
+class Initiative(Base):
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    opportunities: Mapped[list["Opportunity"]] = relationship(back_populates="initiative")
+
+
+class Opportunity(Base):
+    __tablename__ = "opportunity"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_opportunity_source_external_id"),
+        Index("ix_opportunity_match_category", "status", "category", "lat"),
+        Index("ix_opportunity_match_area", "status", "lat"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), default="csv")
+    external_id: Mapped[str] = mapped_column(String(100))
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(ForeignKey("category.slug"), index=True)
+    postcode: Mapped[str] = mapped_column(String(7))
+    pc4: Mapped[str] = mapped_column(String(4), index=True)
+    place: Mapped[str] = mapped_column(String(120))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    time_commitment: Mapped[str] = mapped_column(String(20))
+    day_parts: Mapped[str] = mapped_column(String(60), default="")
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=Status.OPEN.value)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="opportunities")
+
+    @property
+    def day_part_list(self) -> list[str]:
+        return [p for p in self.day_parts.split(";") if p]
+
+
+class Resident(Base):
+    __tablename__ = "resident"
+    __table_args__ = (UniqueConstraint("channel", "sender_id", name="uq_resident_channel_sender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignUp(Base):
+    """A resident's consent to share their contact with one initiative.
+
+    The consent text is stored exactly as shown, so it can be proven later.
+    After a deletion request the personal fields are emptied and the row
+    stays, unlinked, for the initiative's own counts.
+    """
+
+    __tablename__ = "sign_up"
+    __table_args__ = (UniqueConstraint("resident_id", "opportunity_id", name="uq_sign_up_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id", ondelete="SET NULL"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    contact: Mapped[str | None] = mapped_column(String(254))
+    consent_text: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertSubscription(Base):
+    __tablename__ = "alert_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"), index=True)
+    interests: Mapped[str] = mapped_column(String(300), default="")
+    pc4: Mapped[str | None] = mapped_column(String(4))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    radius_km: Mapped[float] = mapped_column(Float, default=10.0)
+    times: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SearchLog(Base):
+    """One search, with nothing that identifies who searched."""
+
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interests: Mapped[str] = mapped_column(String(300), default="")
+    pc4: Mapped[str | None] = mapped_column(String(4), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    result_count: Mapped[int] = mapped_column(Integer, default=0)
+    within_radius_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

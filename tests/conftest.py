@@ -1,0 +1,66 @@
+"""Shared fixtures: every storage test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import delete
+
+from doemee.storage.database import Database
+from doemee.storage.models import Base, Category
+from tests.support.postgres import PostgresCluster
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The suite's PostgreSQL: given by `make test`, or started here."""
+    given = os.environ.get("DOEMEE_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    cluster = PostgresCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'doemee.db'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated(request) -> dict[str, Database]:
+    return {}
+
+
+def _empty(database: Database) -> None:
+    with database.session() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != Category.__tablename__:
+                session.execute(delete(table))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, _migrated) -> Iterator[Database]:
+    """A migrated, empty database of each kind (categories seeded)."""
+    kind = request.param
+    if kind not in _migrated:
+        url = request.getfixturevalue(f"{kind}_url" if kind == "sqlite" else "postgres_url")
+        db = Database(url)
+        db.migrate()
+        _migrated[kind] = db
+    db = _migrated[kind]
+    _empty(db)
+    yield db
+    _empty(db)
+
+
+@pytest.fixture
+def db(database) -> Iterator:
+    """A session on `database`, committed at the end of the test."""
+    with database.session() as session:
+        yield session
