@@ -13,6 +13,439 @@ from __future__ import annotations
 
 # --- CSV import and export ---------------------------------------------------
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as it may be echoed back: short, on one line, invisible characters made visible."""
+    flat = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+FIELD_REQUIRED = "is leeg, maar moet ingevuld zijn."
+FIELD_CONTROL_CHARS = "bevat onzichtbare tekens (zoals een tab of een nieuwe regel). Haal die weg."
+CSV_COLUMNS_HINT = "external_id, initiative_name, title, description, category, postcode, time_commitment, contact_email"
+
+
+def field_too_long(limit: int, length: int) -> str:
+    return f"is te lang: hooguit {limit} tekens, nu {length}."
+
+
+def bad_website(value: str) -> str:
+    return f"'{_shown(value)}' is geen webadres. Begin met http:// of https://."
+
+
+def unknown_category(value: str) -> str:
+    from doemee.categories import CATEGORIES
+
+    allowed = ", ".join(c.slug for c in CATEGORIES)
+    return f"'{_shown(value)}' is geen categorie. Kies uit: {allowed}."
+
+
+def bad_postcode(value: str) -> str:
+    return f"'{_shown(value)}' is geen postcode. Schrijf 1234 of 1234 AB."
+
+
+def unknown_postcode(value: str) -> str:
+    return f"postcode {_shown(value)} ken ik niet."
+
+
+def bad_time_commitment(value: str) -> str:
+    return f"'{_shown(value)}' kan niet. Kies uit: eenmalig, wekelijks, maandelijks of flexibel."
+
+
+def bad_day_part(value: str) -> str:
+    return f"'{_shown(value)}' is geen dagdeel. Kies uit: ochtend, middag, avond of weekend, met ; ertussen."
+
+
+def bad_remote(value: str) -> str:
+    return f"'{_shown(value)}' kan niet. Schrijf ja of nee."
+
+
+def bad_email(value: str) -> str:
+    return f"'{_shown(value)}' is geen geldig e-mailadres."
+
+
+def bad_date(value: str) -> str:
+    return f"'{_shown(value)}' is geen datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-31."
+
+
+def formula_like(first_char: str) -> str:
+    shown = {"\t": "een tab", "\r": "een regeleinde"}.get(first_char, first_char)
+    return (
+        f"begint met {shown}. Een spreadsheet kan dat uitvoeren als formule. "
+        "Bedoel je het echt zo? Zet er dan een ' voor."
+    )
+
+
+def duplicate_external_id(value: str, first_line: int) -> str:
+    return f"'{_shown(value)}' staat ook al op regel {first_line}. Elke external_id mag maar één keer in het bestand."
+
+
+def too_many_fields(found: int, expected: int) -> str:
+    return (
+        f"deze regel heeft {found} velden, de kopregel {expected}. "
+        "Staat er een komma in een tekst zonder aanhalingstekens eromheen?"
+    )
+
+
+def too_few_fields(found: int, expected: int) -> str:
+    return f"deze regel heeft {found} velden, de kopregel {expected}. Er mist iets."
+
+
+def csv_file_not_found(path: str) -> str:
+    return f"Ik kan het bestand {path} niet vinden."
+
+
+def csv_file_unreadable(path: str) -> str:
+    return f"Ik kan het bestand {path} niet openen of lezen."
+
+
+def csv_too_big(limit_mb: int) -> str:
+    return f"Het bestand is te groot: hooguit {limit_mb} MB."
+
+
+CSV_EMPTY = "Het bestand is leeg. De eerste regel moet de kolomnamen hebben: " + CSV_COLUMNS_HINT + "."
+CSV_BINARY = "Dit is geen CSV-bestand maar iets anders (binair). Sla het op als CSV UTF-8 met komma's."
+CSV_SEMICOLONS = (
+    "De kolommen zijn gescheiden met puntkomma's (;). Gebruik komma's: "
+    "kies bij opslaan 'CSV UTF-8 (door komma's gescheiden)'."
+)
+CSV_TABS = "De kolommen zijn gescheiden met tabs. Gebruik komma's: kies bij opslaan 'CSV UTF-8 (door komma's gescheiden)'."
+CSV_NO_HEADER = "De eerste regel moet de kolomnamen hebben: " + CSV_COLUMNS_HINT + "."
+
+
+def csv_not_utf8(line: int) -> str:
+    return f"Regel {line} is geen UTF-8-tekst. Sla het bestand op als 'CSV UTF-8'."
+
+
+def csv_missing_columns(columns: list[str]) -> str:
+    word = "Deze verplichte kolom ontbreekt" if len(columns) == 1 else "Deze verplichte kolommen ontbreken"
+    return f"{word}: {', '.join(columns)}."
+
+
+def csv_duplicate_column(column: str) -> str:
+    return f"De kolom {_shown(column)} staat twee keer in de kopregel."
+
+
+def csv_unknown_column(column: str) -> str:
+    return f"Let op: de kolom '{_shown(column)}' ken ik niet. Die sla ik over."
+
+
+def csv_nameless_column(position: int) -> str:
+    return f"Let op: kolom {position} heeft geen naam. Die sla ik over."
+
+
+def csv_field_too_big(line: int, limit: int) -> str:
+    return f"Regel {line}: een veld is te groot (meer dan {limit} tekens). Is dit wel het goede bestand?"
+
+
+def csv_broken(line: int) -> str:
+    return f"Regel {line}: dit is geen geldige CSV. Kloppen de aanhalingstekens?"
+
+
+def csv_row_problem(line: int, column: str, reason: str) -> str:
+    if column:
+        return f"Regel {line}, kolom {column}: {reason}"
+    return f"Regel {line}: {reason}"
+
+
+def csv_rejected(problems: int, rows: int) -> str:
+    fouten = "1 fout" if problems == 1 else f"{problems} fouten"
+    regels = "1 regel" if rows == 1 else f"{rows} regels"
+    return f"Er is niets geïmporteerd: {fouten} in {regels}. Verbeter het bestand en probeer het opnieuw."
+
+
+def csv_imported(new: int, updated: int, removed: int) -> str:
+    return f"Klaar: {new} nieuw, {updated} bijgewerkt, {removed} verwijderd."
+
+
+def csv_exported(count: int, path: str) -> str:
+    plekken = "1 open plek" if count == 1 else f"{count} open plekken"
+    return f"Klaar: {plekken} geschreven naar {path}."
+
+
+def csv_cannot_write(path: str) -> str:
+    return f"Ik kan niet schrijven naar {path}. Bestaat de map en mag je daar schrijven?"
+
+
 # --- command line ------------------------------------------------------------
+
+CLI_LANGUAGE_HINT_EN = "Nederlands: start zonder LANG=en..., bijvoorbeeld LANG=nl_NL.UTF-8 doemee --help."
+
+# Help texts per language; `doemee --help` is Dutch unless LANG starts with "en".
+CLI_HELP: dict[str, dict[str, str]] = {
+    "nl": {
+        "description": (
+            "DoeMee op de opdrachtregel: vrijwilligersplekken importeren en exporteren (CSV), "
+            "zoeken zoals de chatbot zoekt, en postcodes en plaatsen opzoeken. "
+            "English help: LANG=en_US.UTF-8 doemee --help."
+        ),
+        "epilog": (
+            "De database komt uit DOEMEE_DATABASE_URL (standaard var/doemee.db). "
+            "Zet DOEMEE_DEBUG=1 om bij een onverwachte fout de details te zien."
+        ),
+        "help": "toon deze hulp en stop",
+        "commands": "opdrachten",
+        "import-csv": "importeer vrijwilligersplekken uit een CSV-bestand",
+        "import-csv.description": (
+            "Importeert vrijwilligersplekken uit een CSV-bestand (UTF-8, komma's, kopregel verplicht). "
+            "Eerst wordt elke regel gecontroleerd. Is er één regel fout, dan wordt niets geïmporteerd "
+            "en zie je elke foute regel met regelnummer, kolom en reden. Een external_id die al bestaat, "
+            "wordt bijgewerkt."
+        ),
+        "import-csv.file": "het CSV-bestand",
+        "import-csv.replace": "haal eerst alle plekken uit eerdere imports weg die niet in dit bestand staan",
+        "export-csv": "schrijf alle open vrijwilligersplekken naar een CSV-bestand",
+        "export-csv.description": (
+            "Schrijft alle open vrijwilligersplekken in hetzelfde formaat als import-csv, zodat je het bestand "
+            "weer kunt importeren. Tekst die een spreadsheet als formule zou lezen (begint met = + - of @) "
+            "krijgt een ' ervoor; import-csv haalt die weer weg."
+        ),
+        "export-csv.file": "het CSV-bestand dat je wilt maken",
+        "match": "zoek vrijwilligersplekken zoals de chatbot dat doet",
+        "match.description": (
+            "Zoekt open vrijwilligersplekken bij een postcode of plaats, de beste eerst. "
+            "Is er niets binnen de straal, dan zie je de dichtstbijzijnde plekken daarbuiten."
+        ),
+        "match.postcode": "postcode, bijvoorbeeld 3511 of 3511 AB (gaat voor --place)",
+        "match.place": "plaats of wijk, bijvoorbeeld Utrecht of Overvecht",
+        "match.interests": "interesses met komma's ertussen: categorieën of gewone woorden (groen,tuin,ouderen)",
+        "match.when": "wanneer, met komma's: ochtend, middag, avond, weekend, doordeweeks, eenmalig, wekelijks, maandelijks",
+        "match.radius": "straal in km (standaard 10)",
+        "match.limit": "hoeveel plekken je wilt zien (standaard 5)",
+        "match.json": "geef het antwoord als JSON",
+        "geo": "zoek een postcode, plaats of wijk op",
+        "geo.description": "Zoekt een postcode (3511, 3511 AB, 3511ab), plaats of wijk op en laat zien waar die ligt.",
+        "geo.query": "postcode, plaats of wijk",
+        "geo.json": "geef het antwoord als JSON",
+        "setup": "maak de database klaar en laad de demodata als de database leeg is",
+        "geo-fetch": "zorg dat de GeoNames-bestanden er zijn (download ze als ze ontbreken)",
+        "demo-load": "laad de demodata (of werk die bij)",
+        "demo-remove": "haal alle demodata weg",
+        "migrate": "werk de database bij naar de nieuwste versie",
+    },
+    "en": {
+        "description": (
+            "DoeMee on the command line: import and export volunteer opportunities (CSV), search the way "
+            "the chatbot searches, and look up postcodes and places. "
+            "Nederlandse hulp: LANG=nl_NL.UTF-8 doemee --help."
+        ),
+        "epilog": (
+            "The database comes from DOEMEE_DATABASE_URL (default var/doemee.db). "
+            "Set DOEMEE_DEBUG=1 to see details of an unexpected error. Error messages are in Dutch."
+        ),
+        "help": "show this help and exit",
+        "commands": "commands",
+        "import-csv": "import volunteer opportunities from a CSV file",
+        "import-csv.description": (
+            "Imports opportunities from a CSV file (UTF-8, commas, header row required). Every row is "
+            "checked first; if any row is wrong nothing is imported and every bad row is listed with line "
+            "number, column and reason. An existing external_id is updated."
+        ),
+        "import-csv.file": "the CSV file",
+        "import-csv.replace": "first remove every opportunity from earlier imports that is not in this file",
+        "export-csv": "write every open opportunity to a CSV file",
+        "export-csv.description": (
+            "Writes every open opportunity in the import-csv format, so the file imports again. Text a "
+            "spreadsheet would run as a formula (starting with = + - or @) gets a leading ', which "
+            "import-csv removes."
+        ),
+        "export-csv.file": "the CSV file to write",
+        "match": "search opportunities the way the chatbot does",
+        "match.description": (
+            "Finds open opportunities near a postcode or place, best first. When nothing lies inside the "
+            "radius, the nearest ones beyond it are shown."
+        ),
+        "match.postcode": "postcode, e.g. 3511 or 3511 AB (wins over --place)",
+        "match.place": "place or neighbourhood, e.g. Utrecht or Overvecht",
+        "match.interests": "comma-separated interests: category slugs or everyday Dutch words (groen,tuin,ouderen)",
+        "match.when": "comma-separated: ochtend, middag, avond, weekend, doordeweeks, eenmalig, wekelijks, maandelijks",
+        "match.radius": "radius in km (default 10)",
+        "match.limit": "how many results (default 5)",
+        "match.json": "print JSON",
+        "geo": "look up a postcode, place or neighbourhood",
+        "geo.description": "Resolves a postcode (3511, 3511 AB, 3511ab), place or neighbourhood to where it lies.",
+        "geo.query": "postcode, place or neighbourhood",
+        "geo.json": "print JSON",
+        "setup": "migrate the database and load the demo data when it is empty",
+        "geo-fetch": "make sure the GeoNames files exist (downloads them when missing)",
+        "demo-load": "load (or update) the demo data",
+        "demo-remove": "remove all demo data",
+        "migrate": "migrate the database to the newest version",
+    },
+}
+
+# argparse's own messages, in Dutch (keys are argparse's message ids).
+CLI_ARGPARSE_NL: dict[str, str] = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "toon deze hulp en stop",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "dit ken ik niet: %s",
+    "the following arguments are required: %s": "dit mist nog: %s",
+    "one of the arguments %s is required": "geef een van deze: %s",
+    "expected one argument": "hier hoort een waarde bij",
+    "expected at most one argument": "hier hoort hooguit één waarde bij",
+    "expected at least one argument": "hier hoort minstens één waarde bij",
+    "ambiguous option: %(option)s could match %(matches)s": "%(option)s kan meerdere opties zijn: %(matches)s",
+    "invalid %(type)s value: %(value)r": "%(value)r is geen geldige waarde",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r ken ik niet. Kies uit: %(choices)s",
+    "not allowed with argument %s": "kan niet samen met %s",
+    "unexpected option string: %s": "onverwachte optie: %s",
+}
+
+CLI_UNEXPECTED = "Er ging iets mis dat ik niet verwachtte. Zet DOEMEE_DEBUG=1 om de details te zien."
+CLI_DATABASE_DOWN = "Ik kan de database niet bereiken. Klopt DOEMEE_DATABASE_URL en draait de database?"
+CLI_INTERRUPTED = "Gestopt."
+CLI_NEED_LOCATION = "Geef een postcode (--postcode) of een plaats (--place)."
+CLI_MIGRATED = "De database is klaar: bijgewerkt naar de nieuwste versie."
+CLI_SETUP_HAS_DATA = "De database is klaar. Er staan al {count} vrijwilligersplekken in; ik laad geen demodata."
+CLI_NO_DEMO_FILE = "Het bestand met demodata ontbreekt: {path}."
+
+
+def cli_usage_error(command: str, message: str) -> str:
+    return f"{command}: {message}. Zie {command} --help."
+
+
+def cli_not_a_postcode(value: str) -> str:
+    return f"'{_shown(value)}' is geen postcode. Schrijf 1234 of 1234 AB."
+
+
+def cli_unknown_postcode(value: str) -> str:
+    return f"Postcode {_shown(value)} ken ik niet."
+
+
+def cli_unknown_place(value: str) -> str:
+    return f"'{_shown(value)}' ken ik niet als postcode, plaats of wijk. Kijk of het goed gespeld is."
+
+
+def cli_candidate(name: str, place: str, municipality: str, is_neighbourhood: bool) -> str:
+    if is_neighbourhood:
+        return f"de wijk {name} in {place or municipality}"
+    return f"{name} in de gemeente {municipality}"
+
+
+def cli_ambiguous_place(value: str, candidates: list[str]) -> str:
+    if len(candidates) > 1:
+        listed = ", ".join(candidates[:-1]) + " of " + candidates[-1]
+    else:
+        listed = "".join(candidates)
+    return f"'{_shown(value)}' kan meerdere plekken zijn: {listed}. Geef liever een postcode."
+
+
+def cli_unknown_interests(words: list[str], allowed: list[str]) -> str:
+    label = "Deze interesse ken ik niet" if len(words) == 1 else "Deze interesses ken ik niet"
+    shown = ", ".join(f"'{_shown(w)}'" for w in words)
+    return f"{label}: {shown}. Kies uit: {', '.join(allowed)}."
+
+
+def cli_unknown_times(words: list[str], allowed: list[str]) -> str:
+    shown = ", ".join(f"'{_shown(w)}'" for w in words)
+    return f"Dit moment ken ik niet: {shown}. Kies uit: {', '.join(allowed)}."
+
+
+def cli_bad_number(value: str) -> str:
+    return f"'{_shown(value)}' is geen getal"
+
+
+def cli_out_of_range(low: float, high: float) -> str:
+    return f"kies een getal van {low:g} tot en met {high:g}".replace(".", ",")
+
+
+def _km(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def cli_match_header(count: int, origin: str, radius_km: float) -> str:
+    plekken = "1 plek" if count == 1 else f"{count} plekken"
+    return f"Ik vond {plekken} binnen {_km(radius_km)} km van {origin}. De beste eerst:"
+
+
+def cli_match_alternatives(origin: str, radius_km: float) -> str:
+    return f"Binnen {_km(radius_km)} km van {origin} vond ik niets dat past. Dit zijn de dichtstbijzijnde plekken daarbuiten:"
+
+
+def cli_match_none(origin: str) -> str:
+    return f"Ik vond geen open vrijwilligersplekken die passen bij je zoekvraag rond {origin}."
+
+
+def cli_match_line(number: int, title: str, initiative: str, place: str, distance_km: float) -> str:
+    return f"{number}. {title} – {initiative}, {place} ({_km(distance_km)} km)"
+
+
+def cli_geo_found(name: str, place: str, municipality: str, code: str, pc4: str | None, lat: float, lon: float) -> str:
+    postcode = f", postcode {pc4}" if pc4 else ""
+    return f"{name}: {place}, gemeente {municipality} (CBS-code {code}){postcode}. Coördinaten: {lat:.4f}, {lon:.4f}."
+
+
+def cli_demo_loaded(new: int, updated: int, removed: int) -> str:
+    return f"Demodata geladen: {new} nieuw, {updated} bijgewerkt, {removed} verwijderd."
+
+
+def cli_demo_removed(opportunities: int, initiatives: int) -> str:
+    return f"Demodata weggehaald: {opportunities} vrijwilligersplekken en {initiatives} initiatieven."
+
+
+def cli_geo_files(path: str) -> str:
+    return f"De GeoNames-bestanden staan in {path}."
+
+
+def cli_geo_fetch_failed(path: str) -> str:
+    return f"De GeoNames-bestanden ontbreken in {path} en ik kon ze niet downloaden. Is er internet?"
+
+
+# --- web gateway and widget (bot/web) ----------------------------------------
+
+WEB_EMPTY_MESSAGE = "Je bericht is leeg. Typ eerst je vraag."
+WEB_MESSAGE_TOO_LONG = "Je bericht is te lang. Gebruik maximaal {limit} tekens."
+WEB_BAD_REQUEST = "Dat bericht kan ik niet lezen. Probeer het opnieuw."
+WEB_BAD_SENDER = "Ik herken dit gesprek niet. Laad de pagina opnieuw."
+WEB_UNKNOWN_CENTRE = "Deze chat is niet goed ingesteld. Neem contact op met het vrijwilligerscentrum."
+WEB_ORIGIN_REFUSED = "Deze website mag de chat van DoeMee niet gebruiken."
+WEB_RATE_LIMITED = "Je stuurt veel berichten snel na elkaar. Wacht even en probeer het dan opnieuw."
+WEB_RASA_DOWN = "Sorry, ik kan je nu even niet helpen. Probeer het zo nog eens."
+WEB_NO_ANSWER = "Sorry, er ging iets mis aan mijn kant. Probeer het zo nog eens."
+WEB_RETRY_BUTTON = "Probeer opnieuw"
+WEB_NOT_FOUND = "Deze pagina bestaat niet."
+WEB_SERVER_ERROR = "Er ging iets mis. Probeer het later nog eens."
+
+# The widget's own labels; the gateway puts them into widget.js.
+WEB_WIDGET_LABELS = {
+    "launcher": "Chat",
+    "launcherLabel": "Open de chat van {name}",
+    "close": "Sluit chat",
+    "input": "Stel je vraag",
+    "send": "Verstuur",
+    "log": "Gesprek",
+    "you": "Jij",
+    "bot": "DoeMee",
+    "typing": "DoeMee is aan het typen",
+    "hint": "Tip: deel je postcode, dan zoek ik bij jou in de buurt.",
+    "offline": "Ik kan de chat nu niet bereiken. Controleer je internet en probeer het zo nog eens.",
+    "retry": "Probeer opnieuw",
+    "defaultName": "DoeMee",
+    "defaultGreeting": "Hoi! Ik help je vrijwilligerswerk te vinden bij jou in de buurt. Waar woon je, en wat vind je leuk om te doen?",
+}
+
+# The plain page with open opportunities (/kansen).
+WEB_LISTING_TITLE = "Vrijwilligerswerk bij jou in de buurt"
+WEB_LISTING_INTRO = "Dit zijn alle open plekken. Kies een plaats om minder te zien."
+WEB_LISTING_FILTER_LABEL = "Plaats"
+WEB_LISTING_ALL_PLACES = "Alle plaatsen"
+WEB_LISTING_FILTER_BUTTON = "Toon"
+WEB_LISTING_COUNT = {1: "1 open plek", "other": "{count} open plekken"}
+WEB_LISTING_EMPTY = "Er zijn nu geen open plekken. Kijk later nog eens."
+WEB_LISTING_TRUNCATED = "Je ziet de eerste {shown}. Kies een plaats om de rest te zien."
+WEB_LISTING_INITIATIVE = "Bij {name}"
+WEB_LISTING_REMOTE = "Kan ook op afstand"
+WEB_LISTING_UNTIL = "Tot en met {date}"
+WEB_LISTING_CHAT_HINT = "Meedoen? Vraag het aan de chat op de homepage. Die helpt je met aanmelden."
+WEB_GEONAMES_CREDIT = "Plaatsgegevens: GeoNames (geonames.org), licentie CC BY 4.0."
+WEB_TIME_COMMITMENT = {
+    "eenmalig": "Eenmalig",
+    "wekelijks": "Elke week",
+    "maandelijks": "Elke maand",
+    "flexibel": "Wanneer het jou uitkomt",
+}
+WEB_DAY_PARTS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond", "weekend": "weekend"}
 
 # --- conversation (actions) --------------------------------------------------

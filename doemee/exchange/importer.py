@@ -1,0 +1,93 @@
+"""Writing a checked CSV file to the database, all of it or nothing.
+
+`--replace` does not delete and recreate rows that come back in the new
+file: those are updated in place, so their ids and the sign-ups residents
+made for them survive. Only opportunities absent from the new file are
+removed (their sign-ups go with them, as the models cascade), and so are
+initiatives left with no opportunity at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from doemee.opportunities import Geography, OpportunityInput, upsert
+from doemee.storage.models import Initiative, Opportunity
+
+CSV_SOURCE = "csv"
+_CHUNK = 500
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `lines` says why, in Dutch, one problem a line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines[0] if lines else "")
+        self.lines = lines
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_items(
+    session: Session,
+    geo: Geography,
+    items: list[OpportunityInput],
+    source: str = CSV_SOURCE,
+    is_demo: bool = False,
+    replace: bool = False,
+    today: date | None = None,
+) -> ImportReport:
+    """Upserts every item; with `replace`, removes this source's other opportunities."""
+    report = ImportReport()
+    for item in items:
+        _, created = upsert(session, geo, item, source, is_demo=is_demo, today=today)
+        if created:
+            report.new += 1
+        else:
+            report.updated += 1
+    if replace:
+        report.removed = remove_absent(session, source, {item.external_id for item in items})
+    return report
+
+
+def remove_absent(session: Session, source: str, keep: set[str]) -> int:
+    stale = [
+        (opportunity_id, initiative_id)
+        for opportunity_id, external_id, initiative_id in session.execute(
+            select(Opportunity.id, Opportunity.external_id, Opportunity.initiative_id).where(Opportunity.source == source)
+        )
+        if external_id not in keep
+    ]
+    ids = [opportunity_id for opportunity_id, _ in stale]
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(Opportunity).where(Opportunity.id.in_(ids[start:start + _CHUNK])))
+    remove_orphan_initiatives(session, {initiative_id for _, initiative_id in stale})
+    return len(ids)
+
+
+def remove_orphan_initiatives(session: Session, candidates: set[int]) -> int:
+    """Deletes those of `candidates` that no longer have any opportunity."""
+    still_used = {
+        initiative_id
+        for (initiative_id,) in session.execute(
+            select(Opportunity.initiative_id).where(Opportunity.initiative_id.in_(candidates)).group_by(Opportunity.initiative_id)
+        )
+    } if candidates else set()
+    orphans = sorted(candidates - still_used)
+    for start in range(0, len(orphans), _CHUNK):
+        session.execute(delete(Initiative).where(Initiative.id.in_(orphans[start:start + _CHUNK])))
+    return len(orphans)
+
+
+def count_opportunities(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Opportunity)) or 0

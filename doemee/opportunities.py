@@ -1,0 +1,240 @@
+"""Creating and updating opportunities, whoever supplies them.
+
+CSV import, the demo data, the chat's post_need and a web portal all write
+opportunities; they share this module so the rules (what is valid, where a
+postcode lies, when something is closed) are the same for every door.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from doemee import messages
+from doemee.categories import SLUGS
+from doemee.geo.postcodes import normalise_postcode
+from doemee.geo.types import Location
+from doemee.storage.models import DAY_PARTS, Initiative, Opportunity, Status, TimeCommitment
+
+# Field limits: the model's column sizes, and a sane bound for free text.
+LIMITS: dict[str, int] = {
+    "external_id": 100,
+    "initiative_name": 200,
+    "initiative_website": 300,
+    "title": 120,
+    "description": 5000,
+    "place": 120,
+    "contact_email": 254,
+}
+REQUIRED: tuple[str, ...] = (
+    "external_id", "initiative_name", "title", "description", "category", "postcode",
+    "time_commitment", "contact_email",
+)
+TIME_COMMITMENTS: tuple[str, ...] = tuple(t.value for t in TimeCommitment)
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+# Control characters other than tab and newline; never meant in a text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SINGLE_LINE = ("external_id", "initiative_name", "initiative_website", "title", "place", "contact_email")
+
+
+class Geography(Protocol):
+    """The one thing saving needs from the geography: where a postcode lies."""
+
+    def postcode(self, text: str) -> Location | None: ...
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one value cannot be stored; `column` is the CSV column name."""
+
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OpportunityInput:
+    """An opportunity as a supplier describes it: the CSV columns, typed."""
+
+    external_id: str
+    initiative_name: str
+    title: str
+    description: str
+    category: str
+    postcode: str
+    time_commitment: str
+    contact_email: str
+    initiative_website: str | None = None
+    place: str | None = None
+    day_parts: tuple[str, ...] = field(default_factory=tuple)
+    remote: bool = False
+    valid_until: date | None = None
+
+
+def is_valid_email(text: str) -> bool:
+    if len(text) > LIMITS["contact_email"] or ".." in text:
+        return False
+    return bool(_EMAIL.match(text))
+
+
+def is_valid_website(text: str) -> bool:
+    if any(ch.isspace() for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and "." in (parts.hostname or "")
+
+
+def validate(item: OpportunityInput, geo: Geography) -> list[Problem]:
+    """Every problem with `item`, in column order; empty when it can be saved."""
+    problems: list[Problem] = []
+    texts = {
+        "external_id": item.external_id,
+        "initiative_name": item.initiative_name,
+        "initiative_website": item.initiative_website or "",
+        "title": item.title,
+        "description": item.description,
+        "category": item.category,
+        "postcode": item.postcode,
+        "place": item.place or "",
+        "time_commitment": item.time_commitment,
+        "contact_email": item.contact_email,
+    }
+    bad: set[str] = set()
+    for column, value in texts.items():
+        if column in REQUIRED and not value.strip():
+            problems.append(Problem(column, messages.FIELD_REQUIRED))
+            bad.add(column)
+        elif column in LIMITS and len(value) > LIMITS[column]:
+            problems.append(Problem(column, messages.field_too_long(LIMITS[column], len(value))))
+            bad.add(column)
+        elif _CONTROL.search(value) or (column in _SINGLE_LINE and ("\n" in value or "\t" in value)):
+            problems.append(Problem(column, messages.FIELD_CONTROL_CHARS))
+            bad.add(column)
+
+    if "initiative_website" not in bad and item.initiative_website and not is_valid_website(item.initiative_website):
+        problems.append(Problem("initiative_website", messages.bad_website(item.initiative_website)))
+    if "category" not in bad and item.category not in SLUGS:
+        problems.append(Problem("category", messages.unknown_category(item.category)))
+    if "postcode" not in bad:
+        normalised = normalise_postcode(item.postcode)
+        if normalised is None:
+            problems.append(Problem("postcode", messages.bad_postcode(item.postcode)))
+        elif geo.postcode(normalised) is None:
+            problems.append(Problem("postcode", messages.unknown_postcode(normalised)))
+    if "time_commitment" not in bad and item.time_commitment not in TIME_COMMITMENTS:
+        problems.append(Problem("time_commitment", messages.bad_time_commitment(item.time_commitment)))
+    for part in item.day_parts:
+        if part not in DAY_PARTS:
+            problems.append(Problem("day_parts", messages.bad_day_part(part)))
+    if "contact_email" not in bad and item.contact_email and not is_valid_email(item.contact_email):
+        problems.append(Problem("contact_email", messages.bad_email(item.contact_email)))
+    return problems
+
+
+def status_for(valid_until: date | None, wanted: str = Status.OPEN.value, today: date | None = None) -> str:
+    """An opportunity past its last day is closed, whatever the caller wanted."""
+    if valid_until is not None and valid_until < (today or date.today()):
+        return Status.CLOSED.value
+    return wanted
+
+
+def find_initiative(session: Session, name: str) -> Initiative | None:
+    return session.scalar(select(Initiative).where(Initiative.name == name))
+
+
+def save(
+    session: Session,
+    geo: Geography,
+    item: OpportunityInput,
+    source: str,
+    is_demo: bool = False,
+    status: str | None = None,
+    today: date | None = None,
+) -> Opportunity:
+    """Creates or updates the opportunity `(source, external_id)` (see `upsert`)."""
+    return upsert(session, geo, item, source, is_demo, status, today)[0]
+
+
+def upsert(
+    session: Session,
+    geo: Geography,
+    item: OpportunityInput,
+    source: str,
+    is_demo: bool = False,
+    status: str | None = None,
+    today: date | None = None,
+) -> tuple[Opportunity, bool]:
+    """Creates or updates the opportunity `(source, external_id)`; True when new.
+
+    Call `validate` first: an invalid item raises ValueError here. `status`
+    None means "open" for new items; an update keeps "filled" and "concept"
+    (a person decided those) unless the date has passed. Real data that
+    names a demo initiative takes it over, so removing the demo data never
+    removes real opportunities.
+    """
+    problems = validate(item, geo)
+    if problems:
+        raise ValueError(f"invalid opportunity: {[p.column for p in problems]}")
+    postcode = normalise_postcode(item.postcode)
+    location = geo.postcode(postcode) if postcode else None
+    if postcode is None or location is None:
+        raise ValueError("postcode vanished between validate and save")
+
+    initiative = find_initiative(session, item.initiative_name.strip())
+    if initiative is None:
+        initiative = Initiative(
+            name=item.initiative_name.strip(), website=item.initiative_website or None,
+            contact_email=item.contact_email, is_demo=is_demo,
+        )
+        session.add(initiative)
+    else:
+        if item.initiative_website:
+            initiative.website = item.initiative_website
+        if not initiative.contact_email:
+            initiative.contact_email = item.contact_email
+        if initiative.is_demo and not is_demo:
+            initiative.is_demo = False
+
+    opportunity = session.scalar(
+        select(Opportunity).where(Opportunity.source == source, Opportunity.external_id == item.external_id)
+    )
+    created = opportunity is None
+    if opportunity is None:
+        opportunity = Opportunity(source=source, external_id=item.external_id)
+        session.add(opportunity)
+        wanted = status or Status.OPEN.value
+    elif status is not None:
+        wanted = status
+    elif opportunity.status in (Status.FILLED.value, Status.CONCEPT.value):
+        wanted = opportunity.status
+    else:
+        wanted = Status.OPEN.value
+
+    opportunity.initiative = initiative
+    opportunity.title = item.title.strip()
+    opportunity.description = item.description.strip()
+    opportunity.category = item.category
+    opportunity.postcode = postcode
+    opportunity.pc4 = location.pc4 or postcode[:4]
+    opportunity.place = (item.place or "").strip() or location.place
+    opportunity.municipality_code = location.municipality_code or None
+    opportunity.lat = location.lat
+    opportunity.lon = location.lon
+    opportunity.time_commitment = item.time_commitment
+    opportunity.day_parts = ";".join(p for p in DAY_PARTS if p in item.day_parts)
+    opportunity.remote = item.remote
+    opportunity.contact_email = item.contact_email.strip()
+    opportunity.valid_until = item.valid_until
+    opportunity.status = status_for(item.valid_until, wanted, today)
+    opportunity.is_demo = is_demo
+    session.flush()
+    return opportunity, created
