@@ -1,0 +1,408 @@
+"""The `doemee` command line (CONTRACT section 3), run as `bin/doemee ARGS`.
+
+Operators and outside test suites script against it, so it keeps three
+promises: exit 0 on success, exit 2 with one Dutch line on bad input, and
+no traceback ever (unexpected errors: one Dutch line, exit 1, details only
+with DOEMEE_DEBUG=1). Heavy imports (SQLAlchemy, the geography) happen
+inside the commands so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from doemee import messages
+from doemee.categories import CATEGORIES
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+MAX_QUERY_CHARS = 200
+
+
+class CliError(Exception):
+    """Bad input: Dutch lines for the operator (usually one) and an exit code."""
+
+    def __init__(self, *lines: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(lines[0] if lines else "")
+        self.lines = list(lines)
+        self.code = code
+
+
+def language(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ if env is None else env)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return "en" if env[name].lower().startswith("en") else "nl"
+    return "nl"
+
+
+def _speak_dutch_argparse() -> None:
+    """Makes argparse's own words ("usage", "options", its errors) Dutch.
+
+    argparse looks its texts up through the module's gettext function at
+    call time, so replacing that lookup is the supported seam; it only ever
+    runs in the command line's own process.
+    """
+    table = messages.CLI_ARGPARSE_NL
+    argparse._ = lambda text: table.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one Dutch line and exit 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(messages.cli_usage_error(self.prog, message))
+
+
+def _number(kind: type, low: float, high: float) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text.strip().replace(",", ".")) if kind is float else kind(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(messages.cli_bad_number(text)) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(messages.cli_out_of_range(low, high))
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
+    text = messages.CLI_HELP[lang]
+    parser = _Parser(prog="doemee", description=text["description"], epilog=text["epilog"], add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=text["help"])
+    commands = parser.add_subparsers(title=text["commands"], dest="command", metavar="OPDRACHT" if lang == "nl" else "COMMAND")
+    commands.required = True
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name, help=text[name], description=text.get(f"{name}.description", text[name]), add_help=False,
+        )
+        sub.add_argument("-h", "--help", action="help", help=text["help"])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import-csv", cmd_import_csv)
+    sub.add_argument("file", metavar="FILE", help=text["import-csv.file"])
+    sub.add_argument("--replace", action="store_true", help=text["import-csv.replace"])
+
+    sub = command("export-csv", cmd_export_csv)
+    sub.add_argument("file", metavar="FILE", help=text["export-csv.file"])
+
+    sub = command("match", cmd_match)
+    sub.add_argument("--postcode", metavar="PC", help=text["match.postcode"])
+    sub.add_argument("--place", metavar="NAME", help=text["match.place"])
+    sub.add_argument("--interests", metavar="A,B", default="", help=text["match.interests"])
+    sub.add_argument("--when", metavar="X,Y", default="", help=text["match.when"])
+    sub.add_argument("--radius-km", metavar="N", type=_number(float, 0.1, 300.0), default=None, help=text["match.radius"])
+    sub.add_argument("--limit", metavar="N", type=_number(int, 1, 100), default=None, help=text["match.limit"])
+    sub.add_argument("--json", action="store_true", help=text["match.json"])
+
+    sub = command("geo", cmd_geo)
+    sub.add_argument("query", metavar="QUERY", help=text["geo.query"])
+    sub.add_argument("--json", action="store_true", help=text["geo.json"])
+
+    command("setup", cmd_setup)
+    command("geo-fetch", cmd_geo_fetch)
+    command("demo-load", cmd_demo_load)
+    command("demo-remove", cmd_demo_remove)
+    command("migrate", cmd_migrate)
+    return parser
+
+
+# --- shared helpers ----------------------------------------------------------
+
+def _database():
+    """The configured database, migrated: every command works on a fresh one."""
+    from doemee.settings import get_settings
+    from doemee.storage.database import Database
+
+    database = Database(get_settings().database_url)
+    database.migrate()
+    return database
+
+
+def _geo():
+    from doemee.geo.index import get_geo_index
+
+    return get_geo_index()
+
+
+def _say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# --- commands ----------------------------------------------------------------
+
+def cmd_import_csv(args: argparse.Namespace) -> int:
+    from doemee.exchange.csv_format import read_file
+    from doemee.exchange.importer import import_items
+
+    database = _database()
+    geo = _geo()
+    parsed = read_file(Path(args.file), geo)
+    if not parsed.ok:
+        raise CliError(*parsed.error_lines())
+    for warning in parsed.warnings:
+        _warn(warning)
+    with database.session() as session:
+        report = import_items(session, geo, parsed.items, replace=args.replace)
+    _say(messages.csv_imported(report.new, report.updated, report.removed))
+    return EXIT_OK
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from doemee.exchange.exporter import export_file
+
+    path = Path(args.file)
+    database = _database()
+    if path.is_dir() or not (path.parent if str(path.parent) else Path(".")).is_dir():
+        raise CliError(messages.csv_cannot_write(str(path)))
+    try:
+        with database.session() as session:
+            count = export_file(session, path)
+    except OSError:
+        raise CliError(messages.csv_cannot_write(str(path))) from None
+    _say(messages.csv_exported(count, str(path)))
+    return EXIT_OK
+
+
+def _describe(location) -> str:
+    from doemee.geo.types import Kind
+
+    return messages.cli_candidate(location.name, location.place, location.municipality, location.kind is Kind.NEIGHBOURHOOD)
+
+
+def _resolve_place(text: str):
+    """The one location `text` names, or a CliError saying why not."""
+    from doemee.geo.types import Outcome
+
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_QUERY_CHARS:
+        raise CliError(messages.cli_unknown_place(cleaned))
+    result = _geo().resolve(cleaned)
+    if result.outcome is Outcome.AMBIGUOUS:
+        raise CliError(messages.cli_ambiguous_place(cleaned, [_describe(c) for c in result.candidates]))
+    if result.outcome is not Outcome.FOUND or result.location is None:
+        raise CliError(messages.cli_unknown_place(cleaned))
+    return result.location
+
+
+def _resolve_postcode(text: str):
+    from doemee.geo.postcodes import normalise_postcode
+
+    postcode = normalise_postcode(text) if len(text) <= MAX_QUERY_CHARS else None
+    if postcode is None:
+        raise CliError(messages.cli_not_a_postcode(text))
+    location = _geo().postcode(postcode)
+    if location is None:
+        raise CliError(messages.cli_unknown_postcode(postcode))
+    return postcode, location
+
+
+def _time_words(text: str) -> frozenset[str]:
+    from doemee.matching.query import TIME_WORDS
+
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    unknown = [w for w in words if w not in TIME_WORDS]
+    if unknown:
+        allowed = ["ochtend", "middag", "avond", "weekend", "doordeweeks", "eenmalig", "wekelijks", "maandelijks"]
+        raise CliError(messages.cli_unknown_times(unknown, [w for w in allowed if w in TIME_WORDS]))
+    return frozenset(words)
+
+
+def _interests(text: str) -> frozenset[str]:
+    from doemee.categories import parse_interests
+
+    slugs, unknown = parse_interests(text)
+    if unknown:
+        raise CliError(messages.cli_unknown_interests(unknown, [c.slug for c in CATEGORIES]))
+    return frozenset(slugs)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from doemee.matching.engine import find
+    from doemee.matching.query import DEFAULT_LIMIT, DEFAULT_RADIUS_KM, SearchQuery
+
+    interests = _interests(args.interests)
+    times = _time_words(args.when)
+    if args.postcode:
+        origin, location = _resolve_postcode(args.postcode)
+    elif args.place:
+        location = _resolve_place(args.place)
+        origin = location.name
+    else:
+        raise CliError(messages.CLI_NEED_LOCATION)
+    query = SearchQuery(
+        lat=location.lat, lon=location.lon, origin=origin, pc4=location.pc4,
+        municipality_code=location.municipality_code, interests=interests, times=times,
+        radius_km=args.radius_km if args.radius_km is not None else DEFAULT_RADIUS_KM,
+        limit=args.limit if args.limit is not None else DEFAULT_LIMIT,
+    )
+    database = _database()
+    with database.session() as session:
+        result = find(session, query)
+    items = [_match_item(match, origin) for match in result.matches]
+    if args.json:
+        _say(json.dumps(items, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not items:
+        _say(messages.cli_match_none(origin))
+    elif result.only_alternatives:
+        _say(messages.cli_match_alternatives(origin, query.radius_km))
+    else:
+        _say(messages.cli_match_header(len(items), origin, query.radius_km))
+    for number, item in enumerate(items, start=1):
+        _say()
+        _say(messages.cli_match_line(number, item["title"], item["initiative"], item["place"], item["distance_km"]))
+        for reason in item["reasons"]:
+            _say(f"   - {reason}")
+    return EXIT_OK
+
+
+def _match_item(match, origin: str) -> dict[str, Any]:
+    view = match.opportunity
+    return {
+        "external_id": view.external_id,
+        "id": view.id,
+        "title": view.title,
+        "initiative": view.initiative,
+        "category": view.category,
+        "place": view.place,
+        "distance_km": round(match.distance_km, 1),
+        "within_radius": match.within_radius,
+        "score": round(match.score, 4),
+        "reasons": list(messages.reasons_text(match, origin)),
+        "pc4": view.pc4,
+        "remote": view.remote,
+        "time_commitment": view.time_commitment,
+        "day_parts": list(view.day_parts),
+        "valid_until": view.valid_until.isoformat() if view.valid_until else None,
+    }
+
+
+def cmd_geo(args: argparse.Namespace) -> int:
+    location = _resolve_place(args.query)
+    if args.json:
+        _say(json.dumps(location.as_contract_dict(), ensure_ascii=False))
+    else:
+        _say(messages.cli_geo_found(
+            location.name, location.place, location.municipality, location.municipality_code,
+            location.pc4, location.lat, location.lon,
+        ))
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _database()
+    _say(messages.CLI_MIGRATED)
+    return EXIT_OK
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from doemee.exchange.importer import count_opportunities
+
+    database = _database()
+    with database.session() as session:
+        count = count_opportunities(session)
+    if count:
+        _say(messages.CLI_SETUP_HAS_DATA.format(count=count))
+        return EXIT_OK
+    return _load_demo(database)
+
+
+def cmd_demo_load(args: argparse.Namespace) -> int:
+    return _load_demo(_database())
+
+
+def _load_demo(database) -> int:
+    from doemee.exchange.demo import DEMO_CSV, load_demo
+    from doemee.exchange.importer import ImportRejected
+
+    if not DEMO_CSV.is_file():
+        raise CliError(messages.CLI_NO_DEMO_FILE.format(path=DEMO_CSV), code=EXIT_FAILED)
+    geo = _geo()
+    try:
+        with database.session() as session:
+            report = load_demo(session, geo)
+    except ImportRejected as rejected:
+        raise CliError(*rejected.lines, code=EXIT_FAILED) from None
+    for warning in report.warnings:
+        _warn(warning)
+    _say(messages.cli_demo_loaded(report.new, report.updated, report.removed))
+    return EXIT_OK
+
+
+def cmd_demo_remove(args: argparse.Namespace) -> int:
+    from doemee.exchange.demo import remove_demo
+
+    database = _database()
+    with database.session() as session:
+        removed = remove_demo(session)
+    _say(messages.cli_demo_removed(removed.opportunities, removed.initiatives))
+    return EXIT_OK
+
+
+def cmd_geo_fetch(args: argparse.Namespace) -> int:
+    from doemee.geo.download import ensure_geonames
+    from doemee.settings import get_settings
+
+    folder = get_settings().geo_dir
+    try:
+        folder = ensure_geonames()
+    except OSError:
+        raise CliError(messages.cli_geo_fetch_failed(str(folder)), code=EXIT_FAILED) from None
+    _say(messages.cli_geo_files(str(folder)))
+    return EXIT_OK
+
+
+# --- entry point -------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    lang = language()
+    if lang == "nl":
+        _speak_dutch_argparse()
+    try:
+        args = build_parser(lang).parse_args(argv)
+        return args.handler(args)
+    except CliError as error:
+        for line in error.lines:
+            _warn(line)
+        return error.code
+    except KeyboardInterrupt:
+        _warn(messages.CLI_INTERRUPTED)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; nothing left to say.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return EXIT_OK
+    except Exception as error:  # the promise: never a traceback without DOEMEE_DEBUG
+        if os.environ.get("DOEMEE_DEBUG") == "1":
+            traceback.print_exc()
+        _warn(messages.CLI_DATABASE_DOWN if _is_database_down(error) else messages.CLI_UNEXPECTED)
+        return EXIT_FAILED
+
+
+def _is_database_down(error: Exception) -> bool:
+    try:
+        from sqlalchemy.exc import InterfaceError, OperationalError
+    except ImportError:
+        return False
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
