@@ -1,0 +1,259 @@
+"""The Starlette application: routes, checks in front of Rasa, security headers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.web import origins, pages
+from bot.web.centres import Centre, load_centres
+from bot.web.chat import MAX_BODY_BYTES, ChatError, parse_chat_request
+from bot.web.config import GatewayConfig
+from bot.web.listing import open_opportunities
+from bot.web.rasa import RasaClient, RasaUnavailable, apology
+from bot.web.ratelimit import RateLimiter
+from bot.web.widget import STATIC, WidgetBundle, build_widget
+from doemee import messages
+from doemee.storage.database import Database
+
+log = logging.getLogger("doemee.web")
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+MAX_PLACE_CHARS = 120
+
+
+@dataclass
+class Gateway:
+    """Everything the handlers share, created once per process."""
+
+    config: GatewayConfig
+    centres: dict[str, Centre]
+    widget: WidgetBundle
+    rasa: RasaClient
+    per_sender: RateLimiter
+    per_ip: RateLimiter
+    database: Database | None = None
+
+    def db(self) -> Database:
+        if self.database is None:
+            self.database = Database(self.config.database_url)
+        return self.database
+
+
+def _gateway(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+def _error(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": text}, status_code=status, headers=headers)
+
+
+def _origin_ok(request: Request, gateway: Gateway) -> bool:
+    return origins.is_allowed(request.headers.get("origin"), request.headers.get("host"), gateway.config.allowed_origins)
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The body, or None when it is larger than any chat message can be."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+async def chat(request: Request) -> Response:
+    gateway = _gateway(request)
+    origin = request.headers.get("origin")
+    if not _origin_ok(request, gateway):
+        return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
+    cors = origins.cors_headers(origin)
+    ip = request.client.host if request.client else "unknown"
+    if not gateway.per_ip.allow(ip):
+        retry = str(gateway.per_ip.retry_after(ip))
+        return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
+    if "application/json" not in request.headers.get("content-type", ""):
+        return _error(415, messages.WEB_BAD_REQUEST, cors)
+    body = await _read_body(request)
+    if body is None:
+        limit = gateway.config.max_message_chars
+        return _error(413, messages.WEB_MESSAGE_TOO_LONG.format(limit=limit), cors)
+    parsed = parse_chat_request(body, gateway.centres, gateway.config.max_message_chars)
+    if isinstance(parsed, ChatError):
+        return _error(parsed.status, parsed.text, cors)
+    if not gateway.per_sender.allow(parsed.sender):
+        retry = str(gateway.per_sender.retry_after(parsed.sender))
+        return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
+    metadata = {"centre": parsed.centre.slug, "municipalities": list(parsed.centre.municipalities)}
+    started = time.perf_counter()
+    try:
+        replies = await gateway.rasa.send(parsed.sender, parsed.message, metadata)
+    except RasaUnavailable:
+        return JSONResponse(apology(messages.WEB_RASA_DOWN, parsed.message), status_code=503, headers=cors)
+    log.debug("chat turn took %.0f ms", (time.perf_counter() - started) * 1000)
+    if not replies:
+        log.warning("rasa answered nothing; is the action server running?")
+        return JSONResponse(apology(messages.WEB_NO_ANSWER, parsed.message), headers=cors)
+    return JSONResponse(replies, headers=cors)
+
+
+async def preflight(request: Request) -> Response:
+    gateway = _gateway(request)
+    origin = request.headers.get("origin")
+    if not origin or not _origin_ok(request, gateway):
+        return Response(status_code=403, headers={"Vary": "Origin"})
+    methods = "POST, OPTIONS" if request.url.path == "/api/chat" else "GET, OPTIONS"
+    return Response(status_code=204, headers=origins.preflight_headers(origin, methods))
+
+
+async def centre(request: Request) -> Response:
+    gateway = _gateway(request)
+    if not _origin_ok(request, gateway):
+        return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
+    cors = origins.cors_headers(request.headers.get("origin"))
+    found = gateway.centres.get(request.path_params["slug"])
+    if found is None:
+        return _error(404, messages.WEB_UNKNOWN_CENTRE, cors)
+    return JSONResponse(found.public(), headers={**cors, "Cache-Control": "public, max-age=300"})
+
+
+async def widget_js(request: Request) -> Response:
+    bundle = _gateway(request).widget
+    headers = {
+        "ETag": bundle.etag,
+        "Cache-Control": "public, max-age=300",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if request.headers.get("if-none-match") == bundle.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(bundle.body, media_type="text/javascript; charset=utf-8", headers=headers)
+
+
+async def demo(request: Request) -> Response:
+    return HTMLResponse(pages.demo_page())
+
+
+async def listing(request: Request) -> Response:
+    gateway = _gateway(request)
+    place = (request.query_params.get("plaats") or "").strip()[:MAX_PLACE_CHARS] or None
+    slug = request.query_params.get("centre")
+    scoped = gateway.centres.get(slug) if slug else None
+    codes = scoped.municipalities if scoped else ()
+    try:
+        found = await gateway.db().run_sync(
+            lambda session: open_opportunities(session, place=place, municipality_codes=codes)
+        )
+    except SQLAlchemyError as error:
+        log.error("listing unavailable: %s", type(error).__name__)
+        return HTMLResponse(pages.error_page(messages.WEB_SERVER_ERROR), status_code=503)
+    return HTMLResponse(pages.listing_page(found, place, scoped.slug if scoped else None))
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    text = messages.WEB_NOT_FOUND if status == 404 else messages.WEB_BAD_REQUEST
+    if _wants_json(request):
+        return _error(status, text)
+    return HTMLResponse(pages.error_page(text), status_code=status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled %s on %s", type(exc).__name__, request.url.path)
+    if _wants_json(request):
+        return _error(500, messages.WEB_SERVER_ERROR)
+    return HTMLResponse(pages.error_page(messages.WEB_SERVER_ERROR), status_code=500)
+
+
+class SecurityHeaders:
+    """Adds the headers every response should carry; pages get a strict CSP."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                ]
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    extra += [(b"content-security-policy", PAGE_CSP.encode()), (b"x-frame-options", b"DENY")]
+                headers += [(n, v) for n, v in extra if n not in names]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(config: GatewayConfig | None = None) -> Starlette:
+    config = config or GatewayConfig.from_env()
+    gateway = Gateway(
+        config=config,
+        centres=load_centres(config.centres_file),
+        widget=build_widget(),
+        rasa=RasaClient(config.rasa_url, config.rasa_timeout),
+        per_sender=RateLimiter(config.rate_per_sender),
+        per_ip=RateLimiter(config.rate_per_ip),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        await gateway.rasa.start()
+        try:
+            yield
+        finally:
+            await gateway.rasa.close()
+            if gateway.database is not None:
+                gateway.database.dispose()
+
+    routes = [
+        Route("/", demo),
+        Route("/widget.js", widget_js),
+        Route("/kansen", listing),
+        Route("/healthz", healthz),
+        Route("/api/chat", chat, methods=["POST"]),
+        Route("/api/chat", preflight, methods=["OPTIONS"]),
+        Route("/api/centres/{slug}", centre, methods=["GET"]),
+        Route("/api/centres/{slug}", preflight, methods=["OPTIONS"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: not_found, 404: not_found, Exception: server_error},
+    )
+    app.add_middleware(SecurityHeaders)
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,49 @@
+"""The gateway's settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doemee.settings import PROJECT_ROOT, Settings
+
+DEFAULT_RASA_URL = "http://localhost:5005"
+DEFAULT_CENTRES_FILE = PROJECT_ROOT / "centres.yml"
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """What one gateway process needs.
+
+    Limits are per minute. The per-IP limit is looser than the per-sender one
+    because several residents can share one address (a library, an office).
+    """
+
+    rasa_url: str = DEFAULT_RASA_URL
+    database_url: str = field(default_factory=lambda: Settings().database_url)
+    centres_file: Path = DEFAULT_CENTRES_FILE
+    allowed_origins: frozenset[str] = frozenset()
+    rate_per_sender: int = 20
+    rate_per_ip: int = 120
+    rasa_timeout: float = 20.0
+    max_message_chars: int = 1000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "GatewayConfig":
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            rasa_url=(env.get("DOEMEE_RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
+            database_url=Settings.from_env(env).database_url,
+            centres_file=Path(env.get("DOEMEE_CENTRES_FILE") or DEFAULT_CENTRES_FILE),
+            allowed_origins=parse_origins(env.get("DOEMEE_ALLOWED_ORIGINS", "")),
+            rate_per_sender=int(env.get("DOEMEE_RATE_PER_SENDER") or defaults.rate_per_sender),
+            rate_per_ip=int(env.get("DOEMEE_RATE_PER_IP") or defaults.rate_per_ip),
+            rasa_timeout=float(env.get("DOEMEE_RASA_TIMEOUT") or defaults.rasa_timeout),
+        )
+
+
+def parse_origins(text: str) -> frozenset[str]:
+    """`https://a.nl, https://b.nl/` -> exact origins, without trailing slashes."""
+    return frozenset(part.strip().rstrip("/").lower() for part in text.split(",") if part.strip())
