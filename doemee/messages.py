@@ -449,3 +449,48 @@ WEB_TIME_COMMITMENT = {
 WEB_DAY_PARTS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond", "weekend": "weekend"}
 
 # --- conversation (actions) --------------------------------------------------
+
+
+# --- Telegram channel and alerts (bot/telegram) ------------------------------
+
+TELEGRAM_SHARE_LOCATION = "Deel locatie"
+TELEGRAM_LOCATION_PLACEHOLDER = "Typ je postcode of deel je locatie"
+TELEGRAM_ASK_LOCATION = "Je kunt ook je locatie delen. Gebruik de knop hieronder."
+TELEGRAM_CHOOSE = "Kies hieronder:"
+TELEGRAM_OUTAGE = "Sorry, het lukt me nu even niet om te antwoorden. Probeer het zo nog eens."
+TELEGRAM_RETRY = "Probeer opnieuw"
+TELEGRAM_BUTTON_EXPIRED = "Deze knop werkt niet meer. Typ je vraag opnieuw, of stuur /start om opnieuw te beginnen."
+TELEGRAM_ONLY_TEXT = "Ik kan alleen tekst en een gedeelde locatie lezen. Typ je vraag maar."
+TELEGRAM_UNKNOWN_COMMAND = (
+    "Dat commando ken ik niet. Je kunt kiezen uit /start, /help, /stop en /vergeetmij. "
+    "Of typ gewoon je vraag."
+)
+TELEGRAM_ERROR = "Sorry, er ging iets mis. Probeer het nog eens."
+TELEGRAM_COMMANDS: dict = {
+    "start": "Begin een gesprek",
+    "help": "Wat kan DoeMee voor je doen?",
+    "stop": "Stop de meldingen over nieuwe plekken",
+    "vergeetmij": "Wis alles wat DoeMee van je weet",
+}
+TELEGRAM_ALERTS_STOPPED = "Je krijgt geen meldingen meer. Wil je ze later toch weer? Zoek iets en vraag om meldingen."
+TELEGRAM_STOP_ALERTS = "Stop meldingen"
+TELEGRAM_ALERT_SIGN_UP = "Aanmelden: {title}"
+
+
+def telegram_alert(matches: list) -> str:
+    """The daily alert: `matches` holds (title, initiative, place, distance_km, remote) tuples."""
+    if len(matches) == 1:
+        lines = ["Er is iets nieuws voor jou bij DoeMee:"]
+    else:
+        lines = [f"Er zijn {len(matches)} nieuwe plekken voor jou bij DoeMee:"]
+    for title, initiative, place, distance_km, remote in matches:
+        where = "op afstand" if remote else f"{place}, {_alert_km(distance_km)}"
+        lines.append(f"\n• {title}\n  {initiative} ({where})")
+    lines.append("\nWil je meedoen? Kies hieronder. Je krijgt hooguit één bericht per dag.")
+    return "\n".join(lines)
+
+
+def _alert_km(value: float) -> str:
+    if value < 1:
+        return "minder dan 1 km"
+    return f"{value:.0f} km".replace(".", ",")
