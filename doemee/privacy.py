@@ -1,0 +1,44 @@
+"""The right to be forgotten, for everything the collectives database holds.
+
+A resident's profile and alert subscriptions are deleted. Their sign-ups
+stay as counts for the initiative but lose every personal field and the
+link to the resident. The conversation history lives in Rasa's tracker
+store and is deleted there (see rasa_addons.forgetting_tracker_store).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from doemee.storage.models import AlertSubscription, Resident, SignUp
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    residents: int
+    sign_ups_blanked: int
+    subscriptions: int
+
+
+def forget(session: Session, sender_id: str, channel: str | None = None) -> Forgotten:
+    """Deletes everything about this sender (on one channel, or on every channel when None).
+
+    Runs in the caller's unit of work, so it happens completely or not at all.
+    """
+    query = select(Resident.id).where(Resident.sender_id == sender_id)
+    if channel is not None:
+        query = query.where(Resident.channel == channel)
+    ids = list(session.scalars(query))
+    if not ids:
+        return Forgotten(0, 0, 0)
+    blanked = session.execute(
+        update(SignUp).where(SignUp.resident_id.in_(ids)).values(first_name=None, contact=None, resident_id=None)
+    ).rowcount
+    subscriptions = session.execute(
+        delete(AlertSubscription).where(AlertSubscription.resident_id.in_(ids))
+    ).rowcount
+    session.execute(delete(Resident).where(Resident.id.in_(ids)))
+    return Forgotten(len(ids), int(blanked or 0), int(subscriptions or 0))
