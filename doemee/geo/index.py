@@ -1,0 +1,458 @@
+"""Where is "3511", "Overvecht" or "amsterdm"? One in-memory index answers in dictionary lookups.
+
+Every name is reduced to a key (doemee.geo.names.name_key) when the index is
+built, and the answer for each key (one place, or the candidates to ask
+about) is decided then too, so resolve() is a few dict lookups; only typos
+reach rapidfuzz, over the list of primary names.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from doemee.geo.distance import haversine_km
+from doemee.geo.gazetteer import (
+    PLACES_FILE,
+    POSTAL_FILE,
+    Gazetteer,
+    Municipality,
+    Pc4,
+    Pc4Grid,
+    Place,
+    display_name,
+    load_gazetteer,
+)
+from doemee.geo.names import name_key, province_for_qualifier, split_qualifier
+from doemee.geo.postcodes import find_postcode, normalise_postcode
+from doemee.geo.types import GeoResult, Kind, Location, Outcome
+
+if TYPE_CHECKING:
+    from doemee.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Names people use that GeoNames does not give as a primary name (alias -> shown name).
+ALIASES: dict[str, str] = {
+    "Den Bosch": "'s-Hertogenbosch",
+    "'s-Gravenhage": "Den Haag",
+    "The Hague": "Den Haag",
+    "Dordt": "Dordrecht",
+    "Den Briel": "Brielle",
+    "Mokum": "Amsterdam",
+}
+
+MAX_QUERY_LENGTH = 200
+MAX_CANDIDATES = 5
+_FUZZY_MIN_LETTERS = 5
+_FUZZY_MAX_LENGTH = 40
+_FILLER_WORDS = ("in ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ")
+_DOMINANT_RATIO = 10.0
+_DOMINANT_MINIMUM = 10_000.0
+_SAME_PLACE_KM = 2.0
+# Looks like a postcode but is not one ("0123", "3511 SA"): never a place name either.
+_POSTCODE_SHAPED = re.compile(r"^\d{4}\s*-?\s*[A-Za-z]{0,2}$")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A resolvable location with how much it matters when several share a name."""
+
+    location: Location
+    importance: float
+    # True when the importance rests on a population or postcodes, not a guess.
+    evidence: bool
+
+
+@dataclass(frozen=True)
+class _Answer:
+    outcome: Outcome
+    location: Location | None
+    candidates: tuple[Location, ...]
+
+
+_NOTHING = _Answer(Outcome.UNKNOWN, None, ())
+
+
+class GeoIndex:
+    """Postcodes, places, neighbourhoods and municipalities of the Netherlands."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._municipalities: dict[str, Municipality] = gazetteer.municipalities
+        self._grid = Pc4Grid(list(gazetteer.pc4s.values()))
+        self._pc4_by_municipality: dict[str, list[Pc4]] = defaultdict(list)
+        for pc4 in gazetteer.pc4s.values():
+            self._pc4_by_municipality[pc4.municipality_code].append(pc4)
+        self._pc4: dict[str, Location] = {
+            code: self._pc4_location(pc4) for code, pc4 in gazetteer.pc4s.items()
+        }
+
+        primary: dict[str, list[_Entry]] = defaultdict(list)
+        alternate: dict[str, list[_Entry]] = defaultdict(list)
+        names: set[str] = set()
+        by_municipality: dict[str, list[_Entry]] = defaultdict(list)
+        for place in gazetteer.places:
+            entry = self._place_entry(place)
+            if not place.neighbourhood:
+                by_municipality[place.municipality_code].append(entry)
+            names.add(place.name)
+            keys = {name_key(place.name), name_key(split_qualifier(place.name)[0])}
+            for postal_name in place.postal_names:
+                names.add(display_name(postal_name))
+                keys.add(name_key(postal_name))
+                keys.add(name_key(split_qualifier(postal_name)[0]))
+            for key in keys:
+                if key:
+                    primary[key].append(entry)
+            for key in place.alternate_keys:
+                if key not in keys:
+                    alternate[key].append(entry)
+
+        self._municipality_by_key: dict[str, list[_Entry]] = defaultdict(list)
+        for municipality in self._municipalities.values():
+            if not municipality.current:
+                continue
+            entry = self._municipality_entry(municipality, by_municipality.get(municipality.code, []))
+            names.add(municipality.name)
+            for key in {name_key(municipality.name), name_key(split_qualifier(municipality.name)[0])}:
+                primary[key].append(entry)
+                self._municipality_by_key[key].append(entry)
+
+        for alias, target in ALIASES.items():
+            found = primary.get(name_key(target))
+            if found:
+                primary[name_key(alias)].extend(found)
+                names.add(alias)
+
+        self._primary: dict[str, _Answer] = {key: _decide(entries) for key, entries in primary.items()}
+        self._alternate: dict[str, _Answer] = {
+            key: _decide(entries) for key, entries in alternate.items() if key not in self._primary
+        }
+        self._entries_by_key: dict[str, tuple[_Entry, ...]] = {
+            key: tuple(_distinct(entries)) for key, entries in primary.items()
+        }
+        self._fuzzy_choices: list[str] = sorted(self._primary)
+        self._names: list[str] = sorted(names, key=str.casefold)
+
+    # --- building -----------------------------------------------------------
+
+    @classmethod
+    def load(cls, geo_dir: Path | str) -> "GeoIndex":
+        """Builds the index from NL_postal.txt and NL_places.txt in `geo_dir`."""
+        return cls(load_gazetteer(Path(geo_dir)))
+
+    def _municipality_name(self, code: str) -> str:
+        municipality = self._municipalities.get(code)
+        return municipality.name if municipality else ""
+
+    def _pc4_location(self, pc4: Pc4) -> Location:
+        return Location(
+            kind=Kind.POSTCODE,
+            name=pc4.code,
+            pc4=pc4.code,
+            place=pc4.place,
+            municipality=self._municipality_name(pc4.municipality_code),
+            municipality_code=pc4.municipality_code,
+            lat=pc4.lat,
+            lon=pc4.lon,
+            province=pc4.province,
+        )
+
+    def _nearest_pc4(self, lat: float, lon: float, municipality_code: str) -> Pc4:
+        """The nearest PC4 of the same municipality, so a place's PC4 agrees with its municipality."""
+        own = self._pc4_by_municipality.get(municipality_code)
+        if own:
+            return min(own, key=lambda p: (p.lat - lat) ** 2 + ((p.lon - lon) * 0.62) ** 2)
+        return self._grid.nearest(lat, lon)
+
+    def _place_entry(self, place: Place) -> _Entry:
+        pc4 = self._nearest_pc4(place.lat, place.lon, place.municipality_code)
+        municipality = self._municipalities.get(place.municipality_code)
+        location = Location(
+            kind=Kind.NEIGHBOURHOOD if place.neighbourhood else Kind.PLACE,
+            name=place.name,
+            pc4=pc4.code,
+            place=pc4.place if place.neighbourhood else place.name,
+            municipality=municipality.name if municipality else "",
+            municipality_code=place.municipality_code,
+            lat=place.lat,
+            lon=place.lon,
+            province=place.province,
+        )
+        if place.neighbourhood:
+            size = municipality.population if municipality else 0
+            return _Entry(location, max(150.0, size / 20), evidence=False)
+        if place.population or place.pc4_count:
+            return _Entry(location, float(max(place.population, place.pc4_count * 2500)), evidence=True)
+        return _Entry(location, 200.0 if place.feature_code == "PPL" else 100.0, evidence=False)
+
+    def _municipality_entry(self, municipality: Municipality, places: list[_Entry]) -> _Entry:
+        own_key = name_key(split_qualifier(municipality.name)[0])
+        namesake = [e for e in places if name_key(e.location.name) == own_key]
+        main = max(namesake or places, key=lambda e: e.importance, default=None)
+        pc4 = self._nearest_pc4(municipality.lat, municipality.lon, municipality.code)
+        location = Location(
+            kind=Kind.MUNICIPALITY,
+            name=municipality.name,
+            pc4=pc4.code,
+            place=main.location.name if main else pc4.place,
+            municipality=municipality.name,
+            municipality_code=municipality.code,
+            lat=municipality.lat,
+            lon=municipality.lon,
+            province=municipality.province,
+        )
+        return _Entry(location, float(max(municipality.population, 1)), evidence=True)
+
+    # --- asking -------------------------------------------------------------
+
+    def resolve(self, text: str) -> GeoResult:
+        """A postcode, place, neighbourhood or municipality; never raises on any text."""
+        try:
+            return self._resolve(text)
+        except Exception:  # a resident's odd text must never become a traceback
+            log.exception("geo lookup failed")
+            return GeoResult(query="", outcome=Outcome.UNKNOWN)
+
+    def _resolve(self, text: str) -> GeoResult:
+        if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
+            return GeoResult(query="" if not isinstance(text, str) else text[:MAX_QUERY_LENGTH], outcome=Outcome.UNKNOWN)
+        query = text.strip()
+        unknown = GeoResult(query=query, outcome=Outcome.UNKNOWN)
+        if not query:
+            return unknown
+
+        postcode = normalise_postcode(query)
+        if postcode is not None:
+            return self._postcode_result(query, postcode)
+        if _POSTCODE_SHAPED.match(query):
+            return unknown
+
+        key = name_key(query)
+        if not key:
+            return unknown
+        answer = self._lookup(key)
+        if answer is None:
+            answer = self._with_qualifier(query)
+        if answer is None:
+            inside = find_postcode(query)
+            if inside is not None:
+                return self._postcode_result(query, inside)
+        if answer is not None:
+            return GeoResult(query, answer.outcome, answer.location, answer.candidates)
+
+        if any(ch.isdigit() for ch in key):
+            return unknown
+        fuzzy = self._fuzzy(key)
+        if fuzzy is None:
+            return unknown
+        return GeoResult(query, fuzzy.outcome, fuzzy.location, fuzzy.candidates, corrected=True)
+
+    def _postcode_result(self, query: str, postcode: str) -> GeoResult:
+        location = self.postcode(postcode)
+        if location is None:
+            return GeoResult(query=query, outcome=Outcome.UNKNOWN)
+        return GeoResult(query=query, outcome=Outcome.FOUND, location=location)
+
+    def _lookup(self, key: str) -> _Answer | None:
+        """Exact names first, then trusted alternate names, then without filler words."""
+        answer = self._primary.get(key) or self._alternate.get(key)
+        if answer is not None:
+            return answer
+        if key.startswith("gemeente "):
+            return self._only_municipalities(key[len("gemeente "):])
+        for filler in _FILLER_WORDS:
+            rest = key[len(filler):]
+            if key.startswith(filler) and rest:
+                return self._primary.get(rest) or self._alternate.get(rest)
+        return None
+
+    def _only_municipalities(self, key: str) -> _Answer | None:
+        """"gemeente Utrecht": the municipality itself, not the town of the same name."""
+        entries = self._municipality_by_key.get(key)
+        if not entries:
+            return self._primary.get(key)
+        return _decide(entries)
+
+    def _with_qualifier(self, query: str) -> _Answer | None:
+        """"Hengelo (Ov)", "Haren Gn", "Achterveld (Barneveld)": a name plus what tells namesakes apart."""
+        base, qualifier = split_qualifier(query)
+        if qualifier is None:
+            return None
+        entries = self._entries_by_key.get(name_key(base))
+        if not entries:
+            return None
+        province = province_for_qualifier(qualifier)
+        qualifier_key = name_key(qualifier)
+        if province is not None:
+            fitting = [e for e in entries if e.location.province == province]
+        else:
+            fitting = [
+                e
+                for e in entries
+                if qualifier_key
+                in (name_key(e.location.municipality), name_key(e.location.place), name_key(e.location.province))
+            ]
+        return _decide(fitting) if fitting else None
+
+    def _fuzzy(self, key: str) -> _Answer | None:
+        letters = len(key.replace(" ", ""))
+        if letters < _FUZZY_MIN_LETTERS or len(key) > _FUZZY_MAX_LENGTH:
+            return None
+        allowed = 1 if letters < 8 else 2
+        hits = process.extract(
+            key, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed, limit=10
+        )
+        if not hits:
+            return None
+        closest = min(score for _, score, _ in hits)
+        entries = [e for choice, score, _ in hits if score == closest for e in self._entries_by_key[choice]]
+        answer = _decide(entries)
+        return answer if answer.outcome is not Outcome.UNKNOWN else None
+
+    def postcode(self, text: str) -> Location | None:
+        """The PC4 centroid for "3511", "3511 AB", "3511ab"; None when not a known postcode."""
+        postcode = normalise_postcode(text) if isinstance(text, str) else None
+        if postcode is None:
+            return None
+        location = self._pc4.get(postcode[:4])
+        if location is None:
+            return None
+        return location if postcode == location.name else replace(location, name=postcode)
+
+    def nearest(self, lat: float, lon: float) -> Location:
+        """Where a shared position is: the given point, named after the nearest PC4.
+
+        Raises ValueError for coordinates that are not numbers on Earth; see
+        covers() for whether the point is in the Netherlands at all.
+        """
+        if not (_finite(lat) and _finite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError("coordinates out of range")
+        pc4 = self._grid.nearest(lat, lon)
+        return Location(
+            kind=Kind.COORDINATES,
+            name=pc4.place,
+            pc4=pc4.code,
+            place=pc4.place,
+            municipality=self._municipality_name(pc4.municipality_code),
+            municipality_code=pc4.municipality_code,
+            lat=float(lat),
+            lon=float(lon),
+            province=pc4.province,
+        )
+
+    def covers(self, lat: float, lon: float, max_km: float = 15.0) -> bool:
+        """Whether a point lies within `max_km` of some Dutch PC4 centroid."""
+        if not (_finite(lat) and _finite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            return False
+        pc4 = self._grid.nearest(lat, lon)
+        return haversine_km(lat, lon, pc4.lat, pc4.lon) <= max_km
+
+    def municipality(self, code: str) -> str | None:
+        """The clean Dutch name for a CBS code ("0344", "344" or "GM0344")."""
+        if not isinstance(code, str):
+            return None
+        digits = code.strip().upper().removeprefix("GM")
+        if not digits.isdigit() or len(digits) > 4:
+            return None
+        municipality = self._municipalities.get(digits.zfill(4))
+        return municipality.name if municipality else None
+
+    def names(self) -> list[str]:
+        """Every place, neighbourhood, municipality and alias name resolve() knows exactly."""
+        return list(self._names)
+
+    def __len__(self) -> int:
+        return len(self._primary)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _distinct(entries: list[_Entry]) -> list[_Entry]:
+    """One entry per real place, most important first.
+
+    GeoNames often lists a town twice (PPL and PPLL a few hundred metres apart),
+    and a municipality usually shares its name with its main town: those
+    collapse into the town, keeping the higher importance.
+    """
+    order = {Kind.PLACE: 0, Kind.NEIGHBOURHOOD: 1, Kind.MUNICIPALITY: 2}
+    kept: list[_Entry] = []
+    for entry in sorted(entries, key=lambda e: (order.get(e.location.kind, 3), -e.importance)):
+        loc = entry.location
+        twin = next(
+            (
+                i
+                for i, other in enumerate(kept)
+                if other.location.municipality_code == loc.municipality_code
+                and (
+                    other.location is loc
+                    or loc.kind is Kind.MUNICIPALITY
+                    or haversine_km(loc.lat, loc.lon, other.location.lat, other.location.lon) <= _SAME_PLACE_KM
+                )
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(entry)
+        elif entry.importance > kept[twin].importance:
+            other = kept[twin]
+            kept[twin] = _Entry(other.location, entry.importance, other.evidence or entry.evidence)
+    kept.sort(key=lambda e: -e.importance)
+    return kept
+
+
+def _decide(entries: list[_Entry]) -> _Answer:
+    """One location, or the candidates to ask about.
+
+    A city only wins outright over namesakes when it is far bigger (Hengelo in
+    Overijssel over the village in Gelderland); neighbourhoods and hamlets
+    never do, so "Lombok" asks.
+    """
+    distinct = _distinct(entries)
+    if not distinct:
+        return _NOTHING
+    top = distinct[0]
+    if len(distinct) == 1:
+        return _Answer(Outcome.FOUND, top.location, ())
+    second = distinct[1]
+    if (
+        top.evidence
+        and top.location.kind is not Kind.NEIGHBOURHOOD
+        and top.importance >= _DOMINANT_MINIMUM
+        and top.importance >= _DOMINANT_RATIO * second.importance
+    ):
+        return _Answer(Outcome.FOUND, top.location, ())
+    candidates = tuple(e.location for e in distinct[:MAX_CANDIDATES])
+    return _Answer(Outcome.AMBIGUOUS, None, candidates)
+
+
+_CACHE: dict[Path, GeoIndex] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_geo_index(settings: "Settings | None" = None) -> GeoIndex:
+    """The process's index for settings.geo_dir, downloading the GeoNames files when absent."""
+    from doemee.geo.download import ensure_geonames
+    from doemee.settings import get_settings
+
+    settings = settings or get_settings()
+    geo_dir = Path(settings.geo_dir).resolve()
+    with _CACHE_LOCK:
+        index = _CACHE.get(geo_dir)
+        if index is None:
+            if not ((geo_dir / POSTAL_FILE).is_file() and (geo_dir / PLACES_FILE).is_file()):
+                ensure_geonames(settings.geonames_base_url, geo_dir)
+            index = GeoIndex.load(geo_dir)
+            _CACHE[geo_dir] = index
+        return index

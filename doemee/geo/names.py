@@ -1,0 +1,133 @@
+"""How a typed place name becomes a lookup key, and what a "(Gld)" after it means.
+
+Residents write "den bosch", "'s-Hertogenbosch", "Alphen a/d Rijn" or
+"St. Oedenrode"; GeoNames writes them one way. A key folds case, accents,
+apostrophes and punctuation so all of those meet in one dictionary slot.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# GeoNames admin1 codes for the Netherlands, with the provinces' Dutch names.
+PROVINCES: dict[str, str] = {
+    "01": "Drenthe",
+    "02": "Fryslân",
+    "03": "Gelderland",
+    "04": "Groningen",
+    "05": "Limburg",
+    "06": "Noord-Brabant",
+    "07": "Noord-Holland",
+    "09": "Utrecht",
+    "10": "Zeeland",
+    "11": "Zuid-Holland",
+    "15": "Overijssel",
+    "16": "Flevoland",
+}
+
+# The abbreviations Dutch addresses use to tell namesakes apart: "Hengelo (Gld)".
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "dr": "Drenthe",
+    "d": "Drenthe",
+    "fr": "Fryslân",
+    "f": "Fryslân",
+    "fl": "Flevoland",
+    "gld": "Gelderland",
+    "gl": "Gelderland",
+    "gn": "Groningen",
+    "gr": "Groningen",
+    "l": "Limburg",
+    "lb": "Limburg",
+    "li": "Limburg",
+    "nb": "Noord-Brabant",
+    "nh": "Noord-Holland",
+    "ov": "Overijssel",
+    "o": "Overijssel",
+    "ut": "Utrecht",
+    "u": "Utrecht",
+    "z": "Zeeland",
+    "zl": "Zeeland",
+    "ze": "Zeeland",
+    "zh": "Zuid-Holland",
+}
+
+_SHORT_FORMS: dict[str, str] = {
+    "dr": "Dr",
+    "fr": "Fr",
+    "fl": "Fl",
+    "gld": "Gld",
+    "gn": "Gn",
+    "l": "L",
+    "nb": "NB",
+    "nh": "NH",
+    "ov": "Ov",
+    "ut": "Ut",
+    "z": "Z",
+    "zh": "ZH",
+}
+
+_APOSTROPHE_RUN = re.compile("['’‘`´ʼ]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+_REWRITTEN = frozenset({"a", "den", "st"})
+_PARENTHESISED = re.compile(r"^(?P<base>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """The form two spellings of one name share: "'s-Hertogenbosch" -> "s hertogenbosch"."""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = _SEPARATORS.sub(" ", _APOSTROPHE_RUN.sub("", text.casefold())).split()
+    if not _REWRITTEN.intersection(words):
+        return " ".join(words)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "a" and i + 1 < len(words) and words[i + 1] in ("d", "den"):
+            out.extend(("aan", "de"))
+            i += 2
+            continue
+        if word == "den" and out and out[-1] == "aan":
+            word = "de"
+        elif word == "st":
+            word = "sint"
+        out.append(word)
+        i += 1
+    return " ".join(out)
+
+
+def province_for_qualifier(qualifier: str) -> str | None:
+    """The province a qualifier such as "Gld", "N.H." or "Overijssel" names, if any."""
+    key = name_key(qualifier)
+    compact = key.replace(" ", "")
+    if compact in PROVINCE_ABBREVIATIONS:
+        return PROVINCE_ABBREVIATIONS[compact]
+    for province in PROVINCES.values():
+        if key == name_key(province):
+            return province
+    if key in ("friesland", "fryslan"):
+        return "Fryslân"
+    return None
+
+
+def split_qualifier(text: str) -> tuple[str, str | None]:
+    """("Hengelo", "Ov") for "Hengelo (Ov)" or "Haren Gn"; (text, None) without one."""
+    match = _PARENTHESISED.match(text.strip())
+    if match:
+        return match.group("base").strip(), match.group("qualifier").strip()
+    words = text.split()
+    if len(words) >= 2 and province_for_qualifier(words[-1]) is not None and len(words[-1]) <= 4:
+        return " ".join(words[:-1]), words[-1]
+    return text.strip(), None
+
+
+def province_short_form(province: str) -> str:
+    """"NH" for Noord-Holland: the suffix that tells two municipalities named Bergen apart."""
+    for abbreviation, full in PROVINCE_ABBREVIATIONS.items():
+        if full == province and abbreviation in _SHORT_FORMS:
+            return _SHORT_FORMS[abbreviation]
+    return province
