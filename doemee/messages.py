@@ -9,6 +9,49 @@ from __future__ import annotations
 
 # --- geography -------------------------------------------------------------
 
+GEO_UNKNOWN_PLACE = "Die plek ken ik niet. Een postcode is genoeg, bijvoorbeeld 3511."
+GEO_ATTRIBUTION = "Postcodes en plaatsen: GeoNames (CC BY 4.0)."
+
+
+def geo_unknown_postcode(postcode: str) -> str:
+    return f"Postcode {postcode} ken ik niet. Klopt hij? Je mag ook je woonplaats noemen."
+
+
+def geo_place_label(name: str, kind: str, place: str, municipality: str, province: str = "") -> str:
+    """How to name one of several places with the same name, so a resident can pick."""
+    if kind == "neighbourhood":
+        return f"de wijk {name} in {place}"
+    if kind == "municipality":
+        return f"de gemeente {name}"
+    if kind == "postcode":
+        return f"postcode {name} in {place}"
+    if not municipality or municipality == name or municipality.startswith(f"{name} ("):
+        return f"{name} in {province}" if province else name
+    return f"{name} in de gemeente {municipality}"
+
+
+def geo_ambiguous(labels: list[str]) -> str:
+    """The question when a name fits several places, labels from geo_place_label()."""
+    if not labels:
+        return GEO_UNKNOWN_PLACE
+    if len(labels) == 1:
+        return f"Bedoel je {labels[0]}?"
+    return f"Bedoel je {', '.join(labels[:-1])} of {labels[-1]}?"
+
+
+def geo_corrected(label: str) -> str:
+    return f"Ik denk dat je {label} bedoelt."
+
+
+def geo_download_failed(folder: str) -> str:
+    return (
+        "Ik kan de postcodes en plaatsnamen niet downloaden van GeoNames. "
+        "Kijk of de internetverbinding werkt. "
+        f"Of zet de bestanden NL_postal.txt en NL_places.txt zelf in de map {folder}."
+    )
+
+
+
 # --- matching reasons ------------------------------------------------------
 
 # --- CSV import and export ---------------------------------------------------
