@@ -11,6 +11,7 @@ from telegram.ext import Application
 
 from bot.telegram.app import build_application
 from bot.telegram.config import TelegramConfig
+from doemee.storage.database import Database
 from tests.support.fake_telegram import FakeTelegram
 from tests.telegram.rasa_standin import RasaStandIn
 
@@ -30,10 +31,17 @@ def rasa() -> Iterator[RasaStandIn]:
     standin.stop()
 
 
+@pytest.fixture(scope="session")
+def bot_database_url(sqlite_url) -> str:
+    """A migrated SQLite database for bot tests that do not look inside it."""
+    Database(sqlite_url).migrate()
+    return sqlite_url
+
+
 @pytest.fixture
-def bot_config(fake_telegram, rasa, sqlite_url) -> TelegramConfig:
+def bot_config(fake_telegram, rasa, bot_database_url) -> TelegramConfig:
     return TelegramConfig(
-        token=TOKEN, rasa_url=rasa.url, database_url=sqlite_url, api_url=fake_telegram.url,
+        token=TOKEN, rasa_url=rasa.url, database_url=bot_database_url, api_url=fake_telegram.url,
         rasa_timeout_seconds=3.0,
     )
 

@@ -25,8 +25,9 @@ def echo(body: dict[str, Any]) -> Answer:
 
 
 class RasaStandIn:
-    def __init__(self, responder: Responder = echo) -> None:
+    def __init__(self, responder: Responder = echo, port: int = 0) -> None:
         self.responder = responder
+        self.port = port
         self.requests: list[dict[str, Any]] = []
         self.hang = threading.Event()  # set: requests never get an answer
         self._changed = threading.Condition()
@@ -58,7 +59,7 @@ class RasaStandIn:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
