@@ -82,7 +82,7 @@
     return text;
   }
 
-  // --- building elements: only textContent, never innerHTML ----------------
+  // --- building elements: only textContent, never HTML strings ------------
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
