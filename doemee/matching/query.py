@@ -13,6 +13,15 @@ from enum import Enum
 DEFAULT_RADIUS_KM = 10.0
 DEFAULT_LIMIT = 5
 
+# The words `SearchQuery.times` may hold (CONTRACT section 6). "doordeweeks"
+# stands for the weekday day parts, so it is kept apart from them.
+DAY_PARTS: tuple[str, ...] = ("ochtend", "middag", "avond", "weekend")
+WEEKDAYS = "doordeweeks"
+WEEKDAY_PARTS: tuple[str, ...] = ("ochtend", "middag", "avond")
+COMMITMENTS: tuple[str, ...] = ("eenmalig", "wekelijks", "maandelijks")
+FLEXIBLE = "flexibel"  # an opportunity's commitment that fits any wish
+TIME_WORDS: frozenset[str] = frozenset((*DAY_PARTS, WEEKDAYS, *COMMITMENTS))
+
 
 @dataclass(frozen=True)
 class SearchQuery:
