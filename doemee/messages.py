@@ -51,8 +51,77 @@ def geo_download_failed(folder: str) -> str:
     )
 
 
-
 # --- matching reasons ------------------------------------------------------
+
+import re as _re
+
+from doemee.categories import LABELS as _CATEGORY_LABELS
+from doemee.matching.query import Match, Reason, ReasonKind
+
+_POSTCODE_ORIGIN = _re.compile(r"^\s*(\d{4})\s*(?:[A-Za-z]{2})?\s*$")
+
+REASON_INTEREST = "Past bij je interesse in {label}."
+REASON_DISTANCE = "{km} km van {origin}."
+REASON_REMOTE = "Je kunt dit vanuit huis doen."
+REASON_DAY_PART = "Past bij je voorkeur voor {when}."
+REASON_NEW = "Nieuw deze week."
+REASON_BEYOND_RADIUS = "Verder weg dan je zoekgebied: {km} km."
+REASON_COMMITMENT = {
+    "eenmalig": "Past bij je wens om één keer te helpen.",
+    "wekelijks": "Past bij je wens om elke week te helpen.",
+    "maandelijks": "Past bij je wens om elke maand te helpen.",
+    "flexibel": "Je bepaalt zelf hoe vaak je helpt.",
+}
+DAY_PART_PHRASES = {
+    "ochtend": "de ochtend",
+    "middag": "de middag",
+    "avond": "de avond",
+    "weekend": "het weekend",
+    "doordeweeks": "doordeweeks",
+}
+
+
+def dutch_km(km: float, decimals: int = 1) -> str:
+    """1.25 -> "1,3": Dutch readers expect a decimal comma."""
+    return f"{km:.{decimals}f}".replace(".", ",")
+
+
+def origin_phrase(origin: str) -> str:
+    """ "3511" -> "postcode 3511"; "Overvecht" stays "Overvecht"."""
+    found = _POSTCODE_ORIGIN.match(origin or "")
+    if found:
+        return f"postcode {found.group(1)}"
+    return (origin or "").strip() or "je zoekplek"
+
+
+def _interest_label(slug: str) -> str:
+    label = _CATEGORY_LABELS.get(slug, slug)
+    return label[:1].lower() + label[1:]
+
+
+def reason_text(reason: Reason, origin: str) -> str:
+    """One reason as a short B1 sentence, for the resident who searched from `origin`."""
+    kind, value = reason.kind, reason.value
+    if kind is ReasonKind.INTEREST:
+        return REASON_INTEREST.format(label=_interest_label(str(value)))
+    if kind is ReasonKind.DISTANCE:
+        return REASON_DISTANCE.format(km=dutch_km(float(value or 0.0)), origin=origin_phrase(origin))
+    if kind is ReasonKind.REMOTE:
+        return REASON_REMOTE
+    if kind is ReasonKind.DAY_PART:
+        return REASON_DAY_PART.format(when=DAY_PART_PHRASES.get(str(value), str(value)))
+    if kind is ReasonKind.COMMITMENT:
+        return REASON_COMMITMENT.get(str(value), REASON_COMMITMENT["flexibel"])
+    if kind is ReasonKind.NEW:
+        return REASON_NEW
+    km = float(value or 0.0)
+    return REASON_BEYOND_RADIUS.format(km=dutch_km(km, 0 if km >= 10 else 1))
+
+
+def reasons_text(match: Match, origin: str) -> list[str]:
+    """Every reason of a match, worded, in the order the engine gave them."""
+    return [reason_text(reason, origin) for reason in match.reasons]
+
 
 # --- CSV import and export ---------------------------------------------------
 
@@ -361,12 +430,6 @@ def cli_unknown_place(value: str) -> str:
     return f"'{_shown(value)}' ken ik niet als postcode, plaats of wijk. Kijk of het goed gespeld is."
 
 
-def cli_candidate(name: str, place: str, municipality: str, is_neighbourhood: bool) -> str:
-    if is_neighbourhood:
-        return f"de wijk {name} in {place or municipality}"
-    return f"{name} in de gemeente {municipality}"
-
-
 def cli_ambiguous_place(value: str, candidates: list[str]) -> str:
     if len(candidates) > 1:
         listed = ", ".join(candidates[:-1]) + " of " + candidates[-1]
@@ -432,9 +495,6 @@ def cli_geo_files(path: str) -> str:
     return f"De GeoNames-bestanden staan in {path}."
 
 
-def cli_geo_fetch_failed(path: str) -> str:
-    return f"De GeoNames-bestanden ontbreken in {path} en ik kon ze niet downloaden. Is er internet?"
-
 
 # --- web gateway and widget (bot/web) ----------------------------------------
 
@@ -482,7 +542,8 @@ WEB_LISTING_INITIATIVE = "Bij {name}"
 WEB_LISTING_REMOTE = "Kan ook op afstand"
 WEB_LISTING_UNTIL = "Tot en met {date}"
 WEB_LISTING_CHAT_HINT = "Meedoen? Vraag het aan de chat op de homepage. Die helpt je met aanmelden."
-WEB_GEONAMES_CREDIT = "Plaatsgegevens: GeoNames (geonames.org), licentie CC BY 4.0."
+# {geonames} and {licence} become links.
+WEB_GEONAMES_CREDIT = "Plaatsgegevens: {geonames}, licentie {licence}."
 WEB_TIME_COMMITMENT = {
     "eenmalig": "Eenmalig",
     "wekelijks": "Elke week",
@@ -492,6 +553,243 @@ WEB_TIME_COMMITMENT = {
 WEB_DAY_PARTS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond", "weekend": "weekend"}
 
 # --- conversation (actions) --------------------------------------------------
+
+# Buttons and shared pieces of the chat.
+BUTTON_SIGN_UP = "Aanmelden"
+BUTTON_MORE_INFO = "Meer info"
+BUTTON_MORE = "Meer"
+BUTTON_YES = "Ja"
+BUTTON_NO = "Nee"
+
+SORRY_TECHNICAL = (
+    "Sorry, er gaat bij mij nu iets mis. Er is niets opgeslagen. "
+    "Probeer het over een paar minuten nog eens."
+)
+
+
+def _km_text(km: float) -> str:
+    return f"{km:.1f}".replace(".", ",") + " km"
+
+
+# Location.
+SHARED_LOCATION_USED = "Dank je. Ik zoek bij de plek die je deelde."
+LOCATION_OUTSIDE_NL = "Die plek ligt niet in Nederland. Noem je postcode of woonplaats."
+ASK_LOCATION_AGAIN = "Waar woon je? Een postcode of plaats is genoeg."
+
+# Interests.
+INTERESTS_UNKNOWN = (
+    "Dat ken ik nog niet. Kies iets uit de lijst, of zeg bijvoorbeeld "
+    "\"tuin\", \"ouderen\" of \"koken\". \"Maakt niet uit\" mag ook."
+)
+
+# Results.
+def results_intro(count: int, origin: str) -> str:
+    if count == 1:
+        return f"Ik vond 1 plek bij {origin} in de buurt."
+    return f"Ik vond {count} plekken bij {origin} in de buurt. Dit zijn de beste:"
+
+
+def results_more_intro(first_number: int) -> str:
+    return f"Hier zijn er nog meer, vanaf nummer {first_number}:"
+
+
+def nothing_nearby(origin: str, radius_km: float) -> str:
+    return (
+        f"Eerlijk gezegd: binnen {radius_km:.0f} km van {origin} vond ik niets dat past. "
+        "Dit is het dichtstbij, wel verder weg:"
+    )
+
+
+def nothing_at_all(origin: str) -> str:
+    return (
+        f"Sorry, ik vond niets dat past bij {origin}. "
+        "Probeer een andere interesse, of zeg \"maakt niet uit\"."
+    )
+
+
+NO_MORE_RESULTS = "Meer heb ik niet. Wil je iets anders zoeken? Zeg dan bijvoorbeeld \"iets met kinderen\"."
+NO_SEARCH_YET = "Vertel eerst wat je zoekt en waar je woont. Dan zoek ik iets voor je."
+RESULTS_HINT = (
+    "Kies \"Aanmelden\" bij wat je leuk vindt. Je kunt ook zeggen: "
+    "\"liever in het weekend\", \"iets anders\" of een andere plaats."
+)
+
+
+def result_card(number: int, title: str, initiative: str, place: str, distance_km: float | None,
+                remote: bool, reasons: list[str]) -> str:
+    where = "Kan vanuit huis" if remote else place
+    distance = f" ({_km_text(distance_km)})" if distance_km is not None and not remote else ""
+    lines = [f"{number}. {title}", f"{initiative}, {where}{distance}"]
+    lines += [f"- {reason}" for reason in reasons]
+    return "\n".join(lines)
+
+
+def opportunity_details(title: str, initiative: str, description: str, place: str, commitment: str,
+                        day_parts: list[str], website: str | None) -> str:
+    when = commitment if not day_parts else f"{commitment}, " + ", ".join(day_parts)
+    lines = [title, f"Van: {initiative}, {place}", f"Wanneer: {when}", "", description.strip()]
+    if website:
+        lines += ["", f"Website: {website}"]
+    return "\n".join(lines)
+
+
+OPPORTUNITY_GONE = "Die plek is er niet meer, of is al vol. Kies een andere uit de lijst."
+
+# Sign-up.
+def ask_which_opportunity(count: int) -> str:
+    return f"Voor welke plek wil je je aanmelden? Tik op \"Aanmelden\", of zeg bijvoorbeeld \"de eerste\" (1 tot {count})."
+
+
+ASK_WHICH_NOTHING_SHOWN = (
+    "Je hebt nog geen plekken gezien. Zeg \"stop\", en vertel me dan wat je zoekt en waar je woont."
+)
+FIRST_NAME_INVALID = "Dat lijkt me geen voornaam. Hoe heet je? Alleen je voornaam is genoeg."
+CONTACT_INVALID = (
+    "Dat snap ik niet. Geef een e-mailadres of een telefoonnummer, "
+    "bijvoorbeeld sanne@mail.nl of 06 12345678."
+)
+
+
+def consent_statement(initiative: str, title: str, contact_kind: str) -> str:
+    """The consent as stored with the sign-up: what is shared, with whom, for what (no personal values)."""
+    what = "e-mailadres" if contact_kind == "email" else "telefoonnummer"
+    return (
+        f"Ik geef DoeMee toestemming om mijn voornaam en {what} te delen met {initiative}, "
+        f"voor \"{title}\". {initiative} neemt daarmee contact met mij op."
+    )
+
+
+def consent_question(initiative: str, title: str, first_name: str, contact_kind: str, contact: str) -> str:
+    what = "E-mailadres" if contact_kind == "email" else "Telefoonnummer"
+    return (
+        f"Dit stuur ik naar {initiative}:\n"
+        f"- Voornaam: {first_name}\n"
+        f"- {what}: {contact}\n"
+        f"Voor: \"{title}\".\n"
+        "Ik deel niets anders. Is dat goed?"
+    )
+
+
+def signup_confirmed(title: str, initiative: str, contact_email: str, website: str | None) -> str:
+    lines = [
+        f"Gelukt! Je bent aangemeld voor \"{title}\".",
+        f"{initiative} neemt contact met je op.",
+        f"Zelf contact opnemen mag ook: {contact_email}",
+    ]
+    if website:
+        lines.append(f"Website: {website}")
+    return "\n".join(lines)
+
+
+def signup_already(title: str, initiative: str, contact_email: str) -> str:
+    return (
+        f"Je was al aangemeld voor \"{title}\". Ik stuur het niet nog een keer. "
+        f"Contact met {initiative}: {contact_email}"
+    )
+
+
+SIGNUP_DECLINED = "Prima. Ik deel niets en je bent niet aangemeld."
+
+
+def signup_notice_subject(title: str) -> str:
+    return f"Nieuwe aanmelding via DoeMee: {title}"
+
+
+def signup_notice_body(initiative: str, title: str, first_name: str, contact: str) -> str:
+    return (
+        f"Beste {initiative},\n\n"
+        f"Via DoeMee heeft iemand zich aangemeld voor \"{title}\".\n\n"
+        f"Voornaam: {first_name}\n"
+        f"Contact: {contact}\n\n"
+        "Deze persoon heeft toestemming gegeven om deze gegevens met jullie te delen. "
+        "Neem binnen een paar dagen contact op. Gebruik de gegevens alleen hiervoor.\n\n"
+        "Groet,\nDoeMee\n"
+    )
+
+
+# Posting a need.
+NEED_EMPTY = "Ik kreeg geen antwoord. Probeer het nog een keer."
+NEED_BAD_POSTCODE = "Dat is geen postcode. Schrijf vier cijfers, eventueel met twee letters: 3511 of 3511 AB."
+NEED_BAD_COMMITMENT = "Kies eenmalig, wekelijks, maandelijks of flexibel."
+NEED_BAD_EMAIL = "Dat is geen geldig e-mailadres. Bijvoorbeeld: info@buurttuin.nl"
+NEED_UNKNOWN_CATEGORY = (
+    "Die soort ken ik niet. Kies bijvoorbeeld groen, ouderen, jeugd, zorg, taal, voedsel, "
+    "ontmoeting, sport, cultuur, klussen, vervoer, digitaal, energie of organisatie."
+)
+
+
+def need_too_short(minimum: int) -> str:
+    return f"Dat is wat kort. Schrijf minstens {minimum} tekens."
+
+
+def need_too_long(limit: int) -> str:
+    return f"Dat is te lang. Het mag hoogstens {limit} tekens zijn."
+
+
+def need_unknown_postcode(postcode: str) -> str:
+    return f"Postcode {postcode} ken ik niet. Klopt hij?"
+
+
+def need_saved(title: str, email: str) -> str:
+    return (
+        f"Dank je! Ik heb \"{title}\" opgeslagen. Het is nog niet zichtbaar. "
+        "Het vrijwilligerscentrum kijkt er eerst naar. "
+        f"Daarna zien inwoners het in DoeMee. Je hoort het via {email}."
+    )
+
+
+def need_rejected(problems: list[str]) -> str:
+    return "Het lukt nog niet om dit op te slaan:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+# Alerts.
+def alerts_subscribed(summary: str) -> str:
+    return (
+        f"Goed! Komt er iets nieuws bij dat past ({summary}), dan stuur ik je een bericht. "
+        "Hoogstens een keer per dag. Stoppen? Zeg \"stop berichten\"."
+    )
+
+
+def alerts_already(summary: str) -> str:
+    return f"Je krijgt al berichten voor deze zoektocht ({summary})."
+
+
+ALERTS_NEED_SEARCH = "Vertel eerst wat je zoekt en waar je woont. Dan kan ik je berichten sturen over nieuwe plekken."
+ALERTS_STOPPED = "Klaar. Je krijgt geen berichten meer over nieuwe plekken."
+ALERTS_NONE = "Je kreeg van mij geen berichten over nieuwe plekken. Er is dus niets te stoppen."
+
+
+def alert_summary(interest_labels: list[str], origin: str, radius_km: float) -> str:
+    what = ", ".join(interest_labels) if interest_labels else "alles"
+    return f"{what}, binnen {radius_km:.0f} km van {origin}"
+
+
+def alert_intro(count: int) -> str:
+    if count == 1:
+        return "Er is een nieuwe plek die bij je past:"
+    return f"Er zijn {count} nieuwe plekken die bij je passen:"
+
+
+# Forgetting.
+FORGOTTEN = (
+    "Klaar. Ik heb alles over jou gewist: je naam, je contactgegevens, je berichten-abonnement "
+    "en ons gesprek. Initiatieven waar je je aanmeldde zien alleen nog dat er iemand was."
+)
+
+# Talking to a person, fallback.
+def handoff(contact: str) -> str:
+    return f"Je kunt een mens spreken bij {contact}. Zij helpen je graag verder."
+
+
+FALLBACK_FIRST = "Dat snap ik niet helemaal. Kun je het anders zeggen? Kort is prima."
+FALLBACK_SECOND = (
+    "Sorry, ik begrijp je nog steeds niet. Ik kan vrijwilligerswerk bij jou in de buurt zoeken. "
+    "Kies hieronder wat je wilt doen."
+)
+FALLBACK_BUTTON_SEARCH = "Vrijwilligerswerk zoeken"
+FALLBACK_BUTTON_HELP = "Wat kun jij?"
+FALLBACK_BUTTON_HUMAN = "Een mens spreken"
+
 
 
 # --- Telegram channel and alerts (bot/telegram) ------------------------------
