@@ -180,22 +180,17 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _describe(location) -> str:
-    from doemee.geo.types import Kind
-
-    return messages.cli_candidate(location.name, location.place, location.municipality, location.kind is Kind.NEIGHBOURHOOD)
-
-
 def _resolve_place(text: str):
     """The one location `text` names, or a CliError saying why not."""
     from doemee.geo.types import Outcome
+    from doemee.geo.wording import label
 
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_QUERY_CHARS:
         raise CliError(messages.cli_unknown_place(cleaned))
     result = _geo().resolve(cleaned)
     if result.outcome is Outcome.AMBIGUOUS:
-        raise CliError(messages.cli_ambiguous_place(cleaned, [_describe(c) for c in result.candidates]))
+        raise CliError(messages.cli_ambiguous_place(cleaned, [label(c) for c in result.candidates]))
     if result.outcome is not Outcome.FOUND or result.location is None:
         raise CliError(messages.cli_unknown_place(cleaned))
     return result.location
@@ -360,12 +355,9 @@ def cmd_geo_fetch(args: argparse.Namespace) -> int:
     from doemee.geo.download import ensure_geonames
     from doemee.settings import get_settings
 
-    folder = get_settings().geo_dir
-    try:
-        folder = ensure_geonames()
-    except OSError:
-        raise CliError(messages.cli_geo_fetch_failed(str(folder)), code=EXIT_FAILED) from None
-    _say(messages.cli_geo_files(str(folder)))
+    settings = get_settings()
+    ensure_geonames(settings.geonames_base_url, settings.geo_dir)
+    _say(messages.cli_geo_files(str(settings.geo_dir)))
     return EXIT_OK
 
 
@@ -392,8 +384,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the promise: never a traceback without DOEMEE_DEBUG
         if os.environ.get("DOEMEE_DEBUG") == "1":
             traceback.print_exc()
-        _warn(messages.CLI_DATABASE_DOWN if _is_database_down(error) else messages.CLI_UNEXPECTED)
+        _warn(_unexpected(error))
         return EXIT_FAILED
+
+
+def _unexpected(error: Exception) -> str:
+    """One Dutch line for an error no command expected, as specific as is safe."""
+    from doemee.geo.download import GeoDownloadError
+
+    if isinstance(error, GeoDownloadError):
+        return str(error).splitlines()[0] if str(error) else messages.CLI_UNEXPECTED
+    if _is_database_down(error):
+        return messages.CLI_DATABASE_DOWN
+    return messages.CLI_UNEXPECTED
 
 
 def _is_database_down(error: Exception) -> bool:

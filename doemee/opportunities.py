@@ -39,8 +39,8 @@ REQUIRED: tuple[str, ...] = (
 TIME_COMMITMENTS: tuple[str, ...] = tuple(t.value for t in TimeCommitment)
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-# Control characters other than tab and newline; never meant in a text field.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return; never meant in a text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SINGLE_LINE = ("external_id", "initiative_name", "initiative_website", "title", "place", "contact_email")
 
 
@@ -116,7 +116,7 @@ def validate(item: OpportunityInput, geo: Geography) -> list[Problem]:
         elif column in LIMITS and len(value) > LIMITS[column]:
             problems.append(Problem(column, messages.field_too_long(LIMITS[column], len(value))))
             bad.add(column)
-        elif _CONTROL.search(value) or (column in _SINGLE_LINE and ("\n" in value or "\t" in value)):
+        elif _CONTROL.search(value) or (column in _SINGLE_LINE and any(ch in value for ch in "\n\r\t")):
             problems.append(Problem(column, messages.FIELD_CONTROL_CHARS))
             bad.add(column)
 
