@@ -1,0 +1,270 @@
+"""The search: the form that collects place and interests, and the results.
+
+`validate_search_form` fills the form's slots itself (custom extraction)
+from entities, the shared Telegram location and, only when the form asked
+for that slot, the plain text; so "ik woon in 3512 en wil iets met ouderen
+doen" fills both at once, and "help" never becomes a place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from sqlalchemy.orm import Session
+
+from actions import render
+from actions.choice import chosen_opportunity
+from actions.safety import apologise_on_failure
+from actions.tracker import (
+    NO_PREFERENCE,
+    entity_values,
+    int_or_none,
+    is_answer,
+    latest_text,
+    says_no_preference,
+    says_something_else,
+    shared_position,
+)
+from doemee import messages
+from doemee.categories import SLUGS, parse_interests, slugs_in
+from doemee.geo import wording
+from doemee.geo.index import get_geo_index
+from doemee.geo.types import Location, Outcome
+from doemee.matching.engine import find, record_search
+from doemee.matching.query import TIME_WORDS, MatchResult, SearchQuery
+from doemee.storage.database import get_database
+from doemee.storage.models import Opportunity, Status
+
+CANDIDATES = "location_candidates"
+
+
+def geo_slot(location: Location) -> dict[str, Any]:
+    """A resolved place as slot data: enough to search again without the geography."""
+    return {
+        "name": location.name, "pc4": location.pc4, "municipality_code": location.municipality_code,
+        "lat": location.lat, "lon": location.lon,
+    }
+
+
+def _candidate_slot(location: Location) -> dict[str, Any]:
+    return {**geo_slot(location), "label": wording.label(location), "place": location.place,
+            "municipality": location.municipality}
+
+
+def _pick_candidate(value: str, candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The candidate a resident means: its label (a button), a number, or a word from its place."""
+    text = value.strip().lower()
+    for candidate in candidates:
+        if text == candidate["label"].lower():
+            return candidate
+    match = re.fullmatch(r"(?:de |nummer )?(\d|eerste|tweede|derde)", text)
+    if match:
+        key = match.group(1)
+        index = {"eerste": 1, "tweede": 2, "derde": 3}.get(key) or int(key)
+        return candidates[index - 1] if 1 <= index <= len(candidates) else None
+    words = set(re.findall(r"[\w'-]+", text))
+    fitting = [
+        c for c in candidates
+        if {w.lower() for w in re.findall(r"[\w'-]+", f"{c['place']} {c['municipality']}")} & words - {"lombok", "de", "in", "het"}
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def search_query(tracker: Tracker, limit: int = render.PAGE_SIZE, offset: int = 0) -> SearchQuery | None:
+    """The search the slots describe, or None when no place is known yet."""
+    geo = tracker.get_slot("geo")
+    if not isinstance(geo, dict):
+        return None
+    interests = frozenset(i for i in (tracker.get_slot("interests") or []) if i in SLUGS)
+    times = frozenset(t for t in (tracker.get_slot("times") or []) if t in TIME_WORDS)
+    return SearchQuery(
+        lat=float(geo["lat"]), lon=float(geo["lon"]), origin=str(geo["name"]), pc4=geo.get("pc4"),
+        municipality_code=geo.get("municipality_code"), interests=interests, times=times,
+        limit=limit, offset=offset,
+    )
+
+
+class ValidateSearchForm(FormValidationAction):
+    """Fills and checks place and interests for `search_form`."""
+
+    def name(self) -> str:
+        return "validate_search_form"
+
+    @apologise_on_failure(lambda tracker: [SlotSet(tracker.get_slot("requested_slot") or "location", None)])
+    async def run(self, dispatcher, tracker, domain):
+        return await super().run(dispatcher, tracker, domain)
+
+    async def extract_location(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        position = shared_position(tracker)
+        if position is not None:
+            geo = get_geo_index()
+            if not geo.covers(*position):
+                dispatcher.utter_message(text=messages.LOCATION_OUTSIDE_NL)
+                return {"location": None, "geo": None}
+            location = geo.nearest(*position)
+            dispatcher.utter_message(text=messages.SHARED_LOCATION_USED)
+            return {"location": location.name, "geo": geo_slot(location), CANDIDATES: None}
+        named = entity_values(tracker, "postcode") or entity_values(tracker, "place")
+        if named:
+            return {"location": named[0]}
+        if is_answer(tracker, "location"):
+            return {"location": latest_text(tracker)[:100]}
+        return {}
+
+    async def validate_location(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not value:
+            return {"location": None}
+        current = tracker.get_slot("geo")
+        if isinstance(current, dict) and current.get("name") == value and shared_position(tracker):
+            return {"location": value}
+        candidates = tracker.get_slot(CANDIDATES) or []
+        if candidates:
+            picked = _pick_candidate(str(value), candidates)
+            if picked is not None:
+                return {"location": picked["name"], "geo": {k: picked[k] for k in geo_slot_keys()}, CANDIDATES: None}
+        result = get_geo_index().resolve(str(value))
+        if result.outcome is Outcome.FOUND and result.location is not None:
+            if result.corrected:
+                dispatcher.utter_message(text=wording.explain(result))
+            return {"location": result.location.name, "geo": geo_slot(result.location), CANDIDATES: None}
+        if result.outcome is Outcome.AMBIGUOUS:
+            return {"location": None, "geo": None, CANDIDATES: [_candidate_slot(c) for c in result.candidates]}
+        dispatcher.utter_message(text=wording.explain(result))
+        return {"location": None, "geo": None, CANDIDATES: None}
+
+    async def extract_interests(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        named = [v for v in entity_values(tracker, "interest") if v in SLUGS]
+        if named:
+            return {"interests": named}
+        text = latest_text(tracker)
+        if tracker.active_loop.get("name") != "search_form" and says_something_else(text):
+            return {"interests": None}
+        if tracker.get_slot("requested_slot") == "interests" and says_no_preference(text):
+            return {"interests": [NO_PREFERENCE]}
+        if is_answer(tracker, "interests"):
+            return {"interests": slugs_in(text) or [text[:100]]}
+        return {}
+
+    async def validate_interests(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if not value:
+            return {"interests": None}
+        values = [str(v) for v in (value if isinstance(value, list) else [value])]
+        if values == [NO_PREFERENCE]:
+            return {"interests": values}
+        slugs, _ = parse_interests(values)
+        if slugs:
+            return {"interests": slugs}
+        dispatcher.utter_message(text=messages.INTERESTS_UNKNOWN)
+        return {"interests": None}
+
+
+def geo_slot_keys() -> tuple[str, ...]:
+    return ("name", "pc4", "municipality_code", "lat", "lon")
+
+
+class ActionAskLocation(Action):
+    """Asks where the resident lives, or which of several places with that name they mean."""
+
+    def name(self) -> str:
+        return "action_ask_location"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        candidates = tracker.get_slot(CANDIDATES) or []
+        if candidates:
+            labels = [c["label"] for c in candidates]
+            dispatcher.utter_message(
+                text=messages.geo_ambiguous(labels),
+                buttons=[{"title": label, "payload": render.payload("inform", place=label)} for label in labels],
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_location")
+        return []
+
+
+async def _search(query: SearchQuery, record: bool) -> MatchResult:
+    def work(session) -> MatchResult:
+        result = find(session, query)
+        if record:
+            record_search(session, query, result)
+        return result
+
+    return await get_database().run_sync(work)
+
+
+class ActionShowResults(Action):
+    """Runs the search the form collected and shows the best three."""
+
+    def name(self) -> str:
+        return "action_show_results"
+
+    @apologise_on_failure()
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        query = search_query(tracker)
+        if query is None:
+            dispatcher.utter_message(text=messages.NO_SEARCH_YET)
+            return []
+        result = await _search(query, record=True)
+        for message in render.results(result, query.origin, 0):
+            dispatcher.utter_message(**message)
+        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", 0)]
+
+
+class ActionMoreResults(Action):
+    """Shows the next three results of the current search."""
+
+    def name(self) -> str:
+        return "action_more_results"
+
+    @apologise_on_failure()
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        offset = (int_or_none(tracker.get_slot("result_offset")) or 0) + render.PAGE_SIZE
+        query = search_query(tracker, offset=offset)
+        if query is None:
+            dispatcher.utter_message(text=messages.NO_SEARCH_YET)
+            return []
+        result = await _search(query, record=False)
+        for message in render.results(result, query.origin, offset):
+            dispatcher.utter_message(**message)
+        if not result.matches:
+            return []
+        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", offset)]
+
+
+class ActionMoreInfo(Action):
+    """Tells more about one opportunity; the initiative's contact stays hidden until sign-up."""
+
+    def name(self) -> str:
+        return "action_more_info"
+
+    @apologise_on_failure()
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        opportunity_id = chosen_opportunity(tracker)
+        if opportunity_id is None:
+            shown = tracker.get_slot("shown_ids") or []
+            dispatcher.utter_message(text=messages.ask_which_opportunity(len(shown)) if shown else messages.NO_SEARCH_YET)
+            return []
+        view = await get_database().run_sync(lambda session: _details(session, opportunity_id))
+        if view is None:
+            dispatcher.utter_message(text=messages.OPPORTUNITY_GONE)
+            return []
+        dispatcher.utter_message(
+            text=view,
+            buttons=[{"title": messages.BUTTON_SIGN_UP,
+                      "payload": render.payload("sign_up", opportunity_id=str(opportunity_id))}],
+        )
+        return []
+
+
+def _details(session: Session, opportunity_id: int) -> str | None:
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None or opportunity.status != Status.OPEN.value:
+        return None
+    return messages.opportunity_details(
+        opportunity.title, opportunity.initiative.name, opportunity.description, opportunity.place,
+        opportunity.time_commitment, opportunity.day_part_list, opportunity.initiative.website,
+    )

@@ -1,0 +1,52 @@
+"""A SQL tracker store that deletes a conversation when the resident asked to be forgotten.
+
+Why here and not in the action: Rasa keeps the tracker in memory while it
+handles a message and saves it afterwards, appending every event the table
+does not hold yet. Rows an action deletes are therefore written back at
+the end of the same turn. This store sees the finished turn instead: when
+the newest events (since the resident's last message) set the
+`conversation_forgotten` slot to true (`action_forget_me` does that after
+the database part succeeded), it deletes every stored event of the sender
+rather than saving. The next message starts a fresh conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+FORGOTTEN_SLOT = "conversation_forgotten"
+
+
+def forget_requested(tracker: DialogueStateTracker) -> bool:
+    """Whether the turn since the resident's last message ended with a completed forget_me."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, SlotSet) and event.key == FORGOTTEN_SLOT and event.value is True:
+            return True
+    return False
+
+
+class ForgettingSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` (same settings: dialect, db, ...) that honours forget_me."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if forget_requested(tracker):
+            self.delete(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def delete(self, sender_id: str) -> int:
+        """Deletes every stored event of `sender_id`, across all its sessions."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
+                synchronize_session=False
+            )
+            session.commit()
+        logger.info("conversation history deleted on request (%d events)", deleted)
+        return deleted
