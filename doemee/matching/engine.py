@@ -188,7 +188,7 @@ def _views(session: Session, ids: Iterable[int]) -> dict[int, OpportunityView]:
         .join(Initiative, Opportunity.initiative_id == Initiative.id)
         .where(Opportunity.id.in_(wanted))
     )
-    return {o.id: _view(o, i) for o, i in session.execute(statement).tuples()}
+    return {o.id: _view(o, i) for o, i in session.execute(statement)}
 
 
 def _view(o: Opportunity, initiative: Initiative) -> OpportunityView:
