@@ -8,6 +8,7 @@ and the GeoNames admin1 code, so the names people see are chosen once, here.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -162,26 +163,31 @@ class Pc4Grid:
         return int(lat // _PC4_CELL_DEG), int(lon // _PC4_CELL_DEG)
 
     def nearest(self, lat: float, lon: float) -> Pc4:
+        """The PC4 centroid closest to a point (flat-earth distance: fine over a few km)."""
         if not self._size:
             raise LookupError("no postcodes loaded")
         row, col = self._cell(lat, lon)
+        x_scale = math.cos(math.radians(lat))
         best: Pc4 | None = None
-        best_km = float("inf")
+        best_sq = float("inf")
         ring = 0
+        cells = self._cells
         while True:
             for r in range(row - ring, row + ring + 1):
-                for c in range(col - ring, col + ring + 1):
-                    if max(abs(r - row), abs(c - col)) != ring:
-                        continue
-                    for pc4 in self._cells.get((r, c), ()):
-                        km = haversine_km(lat, lon, pc4.lat, pc4.lon)
-                        if km < best_km:
-                            best, best_km = pc4, km
-            # Anything beyond this ring is at least `ring` cells away (a cell is >= 3.3 km wide).
-            if best is not None and best_km <= ring * _PC4_CELL_DEG * 111.195 * 0.59:
+                edge = r in (row - ring, row + ring)
+                for c in range(col - ring, col + ring + 1) if edge else (col - ring, col + ring):
+                    for pc4 in cells.get((r, c), ()):
+                        dx = (pc4.lon - lon) * x_scale
+                        dy = pc4.lat - lat
+                        sq = dx * dx + dy * dy
+                        if sq < best_sq:
+                            best, best_sq = pc4, sq
+            # Anything beyond this ring is at least `ring` cells away (in degrees of latitude, >= this).
+            reach = ring * _PC4_CELL_DEG * min(1.0, x_scale)
+            if best is not None and best_sq <= reach * reach:
                 return best
             ring += 1
-            if ring > 40:
+            if ring > 40 or (best is None and ring > 12):
                 return min(self._all, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
 
 

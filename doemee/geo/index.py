@@ -140,7 +140,10 @@ class GeoIndex:
         self._entries_by_key: dict[str, tuple[_Entry, ...]] = {
             key: tuple(_distinct(entries)) for key, entries in primary.items()
         }
-        self._fuzzy_choices: list[str] = sorted(self._primary)
+        # Typo candidates by length: a name within edit distance d differs in length by at most d.
+        self._fuzzy_by_length: dict[int, list[str]] = defaultdict(list)
+        for key in sorted(self._primary):
+            self._fuzzy_by_length[len(key)].append(key)
         self._names: list[str] = sorted(names, key=str.casefold)
 
     # --- building -----------------------------------------------------------
@@ -169,10 +172,11 @@ class GeoIndex:
 
     def _nearest_pc4(self, lat: float, lon: float, municipality_code: str) -> Pc4:
         """The nearest PC4 of the same municipality, so a place's PC4 agrees with its municipality."""
+        nearest = self._grid.nearest(lat, lon)
         own = self._pc4_by_municipality.get(municipality_code)
-        if own:
-            return min(own, key=lambda p: (p.lat - lat) ** 2 + ((p.lon - lon) * 0.62) ** 2)
-        return self._grid.nearest(lat, lon)
+        if nearest.municipality_code == municipality_code or not own:
+            return nearest
+        return min(own, key=lambda p: (p.lat - lat) ** 2 + ((p.lon - lon) * 0.62) ** 2)
 
     def _place_entry(self, place: Place) -> _Entry:
         pc4 = self._nearest_pc4(place.lat, place.lon, place.municipality_code)
@@ -309,13 +313,16 @@ class GeoIndex:
         if letters < _FUZZY_MIN_LETTERS or len(key) > _FUZZY_MAX_LENGTH:
             return None
         allowed = 1 if letters < 8 else 2
-        hits = process.extract(
-            key, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed, limit=10
-        )
+        hits: list[tuple[str, int]] = []
+        for length in range(len(key) - allowed, len(key) + allowed + 1):
+            choices = self._fuzzy_by_length.get(length)
+            if choices:
+                found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=allowed, limit=10)
+                hits.extend((choice, score) for choice, score, _ in found)
         if not hits:
             return None
-        closest = min(score for _, score, _ in hits)
-        entries = [e for choice, score, _ in hits if score == closest for e in self._entries_by_key[choice]]
+        closest = min(score for _, score in hits)
+        entries = [e for choice, score in hits if score == closest for e in self._entries_by_key[choice]]
         answer = _decide(entries)
         return answer if answer.outcome is not Outcome.UNKNOWN else None
 
@@ -386,6 +393,8 @@ def _distinct(entries: list[_Entry]) -> list[_Entry]:
     and a municipality usually shares its name with its main town: those
     collapse into the town, keeping the higher importance.
     """
+    if len(entries) == 1:
+        return list(entries)
     order = {Kind.PLACE: 0, Kind.NEIGHBOURHOOD: 1, Kind.MUNICIPALITY: 2}
     kept: list[_Entry] = []
     for entry in sorted(entries, key=lambda e: (order.get(e.location.kind, 3), -e.importance)):
