@@ -71,6 +71,7 @@ class AlertPusher:
         self.store = store
         self.interval_seconds = interval_seconds
         self.clock = clock
+        self.cycles = 0  # finished cycles, so tests can wait for one instead of sleeping
 
     async def run_once(self, bot: Bot) -> int:
         """Sends every due Telegram alert; returns how many were sent."""
@@ -95,6 +96,7 @@ class AlertPusher:
             await self.database.run_sync(lambda session, a=alert: mark_sent(session, a.subscription_id, now))
         if sent:
             log.info("sent %d alert(s)", sent)
+        self.cycles += 1
         return sent
 
     async def run_forever(self, bot: Bot) -> None:

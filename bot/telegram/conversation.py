@@ -59,11 +59,13 @@ class Relay:
         request: Request,
         chat_data: MutableMapping,
         when_unavailable: Callable[[], Awaitable[None]] | None = None,
+        when_answered: Callable[[], Awaitable[None]] | None = None,
     ) -> bool:
         """Sends `request` to Rasa and shows the replies; True when Rasa answered.
 
         When Rasa cannot answer, `when_unavailable` runs instead of the
-        usual apology with a retry button.
+        usual apology with a retry button; `when_answered` runs after Rasa
+        answered and before the resident sees the answer.
         """
         lock = self._lock(chat_id)
         async with lock:
@@ -77,6 +79,8 @@ class Relay:
                 else:
                     await self.show_outage(bot, chat_id, request)
                 return False
+            if when_answered is not None:
+                await when_answered()
             await self.show(bot, chat_id, render(replies, self.store), chat_data)
             return True
 

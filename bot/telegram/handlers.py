@@ -91,8 +91,10 @@ class Handlers:
             await self.alerts_off(chat_id)
             await bot.send_message(chat_id, messages.TELEGRAM_ALERTS_STOPPED)
 
-        if await self.relay.ask(bot, chat_id, Request(STOP_INTENT), context.chat_data, without_rasa):
+        async def also_directly() -> None:
             await self.alerts_off(chat_id)
+
+        await self.relay.ask(bot, chat_id, Request(STOP_INTENT), context.chat_data, without_rasa, also_directly)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -54,19 +54,27 @@ def webhook_app(application: Application, secret_token: str, path: str) -> Starl
     ])
 
 
-async def serve_webhook(application: Application, config: TelegramConfig) -> None:
-    """Registers the webhook with Telegram and serves updates until stopped."""
+def webhook_server(application: Application, config: TelegramConfig) -> uvicorn.Server:
     assert config.webhook_url and config.secret_token
-    server = uvicorn.Server(uvicorn.Config(
+    return uvicorn.Server(uvicorn.Config(
         webhook_app(application, config.secret_token, config.webhook_path),
         host=config.webhook_listen, port=config.webhook_port, log_level="warning", access_log=False,
     ))
+
+
+async def serve_webhook(application: Application, config: TelegramConfig, server: uvicorn.Server | None = None) -> None:
+    """Registers the webhook with Telegram and serves updates until the server stops."""
+    server = server or webhook_server(application, config)
     async with application:
         await application.bot.set_webhook(
             config.webhook_url, secret_token=config.secret_token, allowed_updates=Update.ALL_TYPES,
         )
+        if application.post_init:
+            await application.post_init(application)
         await application.start()
         try:
             await server.serve()
         finally:
             await application.stop()
+            if application.post_shutdown:
+                await application.post_shutdown(application)

@@ -71,6 +71,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.webhook_url = ""
         self.webhook_secret: str | None = None
+        self.blocked_chats: set[int] = set()  # chats whose user blocked the bot: sends get 403
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -245,6 +246,9 @@ class FakeTelegram:
         with self._changed:
             self.calls.append(Call(method, params, token))
             self._changed.notify_all()
+        if method.startswith("send") and params.get("chat_id") in self.blocked_chats:
+            _reply(request, 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+            return
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             _reply(request, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: unknown method {method}"})
