@@ -319,7 +319,7 @@ def _municipalities(postal: list[list[str]], adm2_rows: list[list[str]]) -> dict
             )
     for code, (name, admin1) in NEW_MUNICIPALITIES.items():
         if code not in found:
-            merged = [m for old, new in MERGED_MUNICIPALITIES.items() if new == code for m in [found.get(old)] if m]
+            merged = [found[old] for old, new in MERGED_MUNICIPALITIES.items() if new == code and old in found]
             found[code] = Municipality(
                 code=code,
                 name=name,

@@ -99,52 +99,68 @@ class GeoIndex:
         primary: dict[str, list[_Entry]] = defaultdict(list)
         alternate: dict[str, list[_Entry]] = defaultdict(list)
         names: set[str] = set()
-        by_municipality: dict[str, list[_Entry]] = defaultdict(list)
-        for place in gazetteer.places:
-            entry = self._place_entry(place)
-            if not place.neighbourhood:
-                by_municipality[place.municipality_code].append(entry)
-            names.add(place.name)
-            keys = {name_key(place.name), name_key(split_qualifier(place.name)[0])}
-            for postal_name in place.postal_names:
-                names.add(display_name(postal_name))
-                keys.add(name_key(postal_name))
-                keys.add(name_key(split_qualifier(postal_name)[0]))
-            for key in keys:
-                if key:
-                    primary[key].append(entry)
-            for key in place.alternate_keys:
-                if key not in keys:
-                    alternate[key].append(entry)
-
+        towns = self._index_places(gazetteer.places, primary, alternate, names)
         self._municipality_by_key: dict[str, list[_Entry]] = defaultdict(list)
-        for municipality in self._municipalities.values():
-            if not municipality.current:
-                continue
-            entry = self._municipality_entry(municipality, by_municipality.get(municipality.code, []))
-            names.add(municipality.name)
-            for key in {name_key(municipality.name), name_key(split_qualifier(municipality.name)[0])}:
-                primary[key].append(entry)
-                self._municipality_by_key[key].append(entry)
-
+        self._index_municipalities(towns, primary, names)
         for alias, target in ALIASES.items():
             found = primary.get(name_key(target))
             if found:
                 primary[name_key(alias)].extend(found)
                 names.add(alias)
 
-        self._primary: dict[str, _Answer] = {key: _decide(entries) for key, entries in primary.items()}
-        self._alternate: dict[str, _Answer] = {
-            key: _decide(entries) for key, entries in alternate.items() if key not in self._primary
-        }
         self._entries_by_key: dict[str, tuple[_Entry, ...]] = {
             key: tuple(_distinct(entries)) for key, entries in primary.items()
+        }
+        self._primary: dict[str, _Answer] = {
+            key: _decide(entries) for key, entries in self._entries_by_key.items()
+        }
+        self._alternate: dict[str, _Answer] = {
+            key: _decide(entries) for key, entries in alternate.items() if key not in self._primary
         }
         # Typo candidates by length: a name within edit distance d differs in length by at most d.
         self._fuzzy_by_length: dict[int, list[str]] = defaultdict(list)
         for key in sorted(self._primary):
             self._fuzzy_by_length[len(key)].append(key)
         self._names: list[str] = sorted(names, key=str.casefold)
+
+    def _index_places(
+        self,
+        places: list[Place],
+        primary: dict[str, list[_Entry]],
+        alternate: dict[str, list[_Entry]],
+        names: set[str],
+    ) -> dict[str, list[_Entry]]:
+        """Files every place under its own, postal and alternate names; returns towns per municipality."""
+        towns: dict[str, list[_Entry]] = defaultdict(list)
+        for place in places:
+            entry = self._place_entry(place)
+            if not place.neighbourhood:
+                towns[place.municipality_code].append(entry)
+            names.add(place.name)
+            keys = {name_key(place.name), name_key(split_qualifier(place.name)[0])}
+            for postal_name in place.postal_names:
+                names.add(display_name(postal_name))
+                keys.add(name_key(postal_name))
+                keys.add(name_key(split_qualifier(postal_name)[0]))
+            keys.discard("")
+            for key in keys:
+                primary[key].append(entry)
+            for key in place.alternate_keys:
+                if key not in keys:
+                    alternate[key].append(entry)
+        return towns
+
+    def _index_municipalities(
+        self, towns: dict[str, list[_Entry]], primary: dict[str, list[_Entry]], names: set[str]
+    ) -> None:
+        for municipality in self._municipalities.values():
+            if not municipality.current:
+                continue
+            entry = self._municipality_entry(municipality, towns.get(municipality.code, []))
+            names.add(municipality.name)
+            for key in {name_key(municipality.name), name_key(split_qualifier(municipality.name)[0])}:
+                primary[key].append(entry)
+                self._municipality_by_key[key].append(entry)
 
     # --- building -----------------------------------------------------------
 
@@ -377,9 +393,6 @@ class GeoIndex:
     def names(self) -> list[str]:
         """Every place, neighbourhood, municipality and alias name resolve() knows exactly."""
         return list(self._names)
-
-    def __len__(self) -> int:
-        return len(self._primary)
 
 
 def _finite(value: object) -> bool:
