@@ -1,0 +1,39 @@
+"""`make run`: starts Rasa, the action server, the gateway and (with a token) Telegram.
+
+Ctrl-C stops all of them. The environments, model, geography and database
+were prepared by the Makefile targets this runs after.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from doemee.settings import get_settings
+from scripts.stack import Stack
+
+
+def main() -> int:
+    settings = get_settings()
+    stack = Stack(
+        database_url=settings.database_url,
+        rasa_port=5005,
+        action_port=5055,
+        gateway_port=8000,
+        with_telegram=bool(settings.telegram_bot_token),
+        quiet=False,
+    )
+    print("DoeMee start... (Ctrl-C stopt alles)", flush=True)
+    stack.start()
+    print(
+        "\nDoeMee draait:\n"
+        f"  widget-demo en kansen: http://localhost:{stack.gateway_port}/\n"
+        f"  Rasa REST-kanaal:      http://localhost:{stack.rasa_port}/webhooks/rest/webhook\n"
+        f"  actieserver:           http://localhost:{stack.action_port}/webhook\n"
+        f"  Telegram:              {'aan' if stack.with_telegram else 'uit (zet TELEGRAM_BOT_TOKEN)'}\n",
+        flush=True,
+    )
+    return stack.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
