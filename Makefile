@@ -14,10 +14,10 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data nlu -type f \( -name 
 run: envs model geo db
 	$(APP_PY) -m scripts.run_all
 
-test: envs geo spacy-model
+test: envs geo model
 	scripts/test
 
-bench: envs geo
+bench: envs geo model
 	$(APP_PY) -m bench
 
 envs: app-env rasa-env
