@@ -165,6 +165,10 @@ async def listing(request: Request) -> Response:
     return HTMLResponse(pages.listing_page(found, place, scoped.slug if scoped else None))
 
 
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -243,6 +247,7 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         Route("/widget.js", widget_js),
         Route("/kansen", listing),
         Route("/healthz", healthz),
+        Route("/favicon.ico", favicon),
         Route("/api/chat", chat, methods=["POST"]),
         Route("/api/chat", preflight, methods=["OPTIONS"]),
         Route("/api/centres/{slug}", centre, methods=["GET"]),

@@ -73,3 +73,11 @@ def client() -> Iterator[httpx.Client]:
 
 def chat_body(message: str = "hallo", sender: str = SENDER, centre: str = "utrecht") -> dict:
     return {"sender": sender, "message": message, "centre": centre}
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(request, tmp_path_factory):
+    """The real stack with the trained model (skips when no model exists yet)."""
+    from tests.web.e2e_stack import shared_stack
+
+    return shared_stack(request, tmp_path_factory)
