@@ -4,7 +4,8 @@ The words come from doemee.categories (the same map the command line uses),
 plus a few chat forms below. Phrases are tried before single words; a word
 also matches through its lemma ("bejaarde" -> "bejaard") or without a plural
 or diminutive ending ("tuintje" -> "tuin"), and an unknown word that is one or
-two typos away from an interest word is forgiven ("tuinieeren"). A few words
+two typos away from an interest word is forgiven ("tuinieeren"), and an unknown
+compound counts by the interest word it starts with ("voetbalclub"). A few words
 that are interests in a list but ordinary words in a chat ("handig",
 "online", "activiteiten") count only in context or not at all.
 """
@@ -39,14 +40,15 @@ CHAT_WORDS: Dict[str, str] = {
     "computerhulp": "digitaal", "computers": "digitaal", "mobieltje": "digitaal",
     "administratief": "organisatie", "bestuurswerk": "organisatie",
     "energieadvies": "energie", "energiecoaching": "energie",
-    "boodschappen doen": "voedsel", "rijden voor": "vervoer", "autorijden": "vervoer",
+    "boodschappen doen": "voedsel", "autorijden": "vervoer", "fietsen repareren": "klussen",
+    "rijbewijs": "vervoer", "bestuursfunctie": "organisatie", "voorlezer": "jeugd",
 }
 
 # Interest words that in a chat are mostly something else.
 _NEVER: FrozenSet[str] = frozenset(
     {"activiteiten", "activiteit", "online", "organiseren", "begeleiden", "telefoon", "evenement",
      "evenementen", "training", "website", "conversatie", "inloop", "bar", "feest",
-     "zorgen voor", "handig"}
+     "zorgen voor", "handig", "klus", "school", "coordinator", "nieuwsbrief"}
 )
 # Interest words that count only right after one of these words ("ik ben handig").
 _ONLY_AFTER: Dict[str, FrozenSet[str]] = {
@@ -57,7 +59,11 @@ _NOT_AFTER: Dict[str, FrozenSet[str]] = {
     "lunch": frozenset({"de"}),
     "eten": frozenset({"het", "gaan", "te"}),
     "kind": frozenset({"mijn", "m'n", "ons", "eigen"}),
+    "klussen": frozenset({"nieuwe", "leuke", "andere", "losse", "die", "welke"}),
+    "organisatie": frozenset({"onze", "mijn", "jullie", "die", "de", "een", "eerste", "tweede", "derde"}),
+    "computer": frozenset({"een", "de"}),
 }
+_ADJECTIVE_ENDINGS = ("lijk", "matig", "achtig", "loos", "loze", "rijk", "vol", "ig", "isch")
 _SUFFIXES = ("tjes", "jes", "tje", "je", "s", "en", "e")
 
 
@@ -116,6 +122,22 @@ def _typo_slug(word: str) -> Optional[str]:
     return _index()[0][best[0]] if best else None
 
 
+def _compound_slug(word: str) -> Optional[str]:
+    """A compound that starts with an interest word: "voetbalclub", "ouderenwerk".
+
+    A word the lexicon knows counts only when its rest is a word too, so
+    "energieke" (lively) is not "energie" + "ke".
+    """
+    if len(word) < 8 or word.startswith("vrijwillig"):
+        return None
+    for key in sorted(_single_words(), key=len, reverse=True):
+        rest = word[len(key):]
+        if len(key) >= 5 and word.startswith(key) and len(rest) >= 3:
+            if not looks_known(word) or (looks_known(rest) and not rest.startswith(_ADJECTIVE_ENDINGS)):
+                return _index()[0][key]
+    return None
+
+
 def _allowed(key: str, previous: Optional[Word]) -> bool:
     before = previous.text if previous else ""
     if key in _ONLY_AFTER and before not in _ONLY_AFTER[key]:
@@ -137,7 +159,7 @@ def find_interests(text: str) -> List[Span]:
             key = " ".join(_plain(w.text) for w in chunk)
             slug = _exact_slug(chunk) if _allowed(key, previous) else None
             if slug is None and size == 1 and _allowed(key, previous):
-                slug = _stem_slug(key) or _typo_slug(key)
+                slug = _stem_slug(key) or _typo_slug(key) or _compound_slug(key)
             if slug:
                 spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, slug))
                 i += size

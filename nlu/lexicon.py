@@ -21,11 +21,12 @@ _DATA = Path(spacy_lookups_data.__file__).parent / "data"
 # Frequent chat words the lookup table lacks, or that must never be read as a place.
 _CHAT_WORDS = frozenset(
     """
-    beste echt top super prima oke ok oké hoi hey hallo doei dag ja jawel nee neen meer
+    beste echt top super prima oke ok oké hoi hey hee hallo hello doei dag ja jawel nee neen meer
     zuid noord oost west centrum buurt wijk dorp stad regio omgeving gemeente straat plein
     markt haven park hof brug dijk kerk weg laan eind kant ee well bent raar duur lies
     made acht drie vier vijf zes zeven negen tien honderd anderen dingen handel monster
     oranje polen malta keer val kijk mee wel graag thuis hier daar
+    nederland holland europa frankrijk duitsland belgie spanje engeland amerika turkije marokko
     """.split()
 )
 # Ordinary words that are also well-known towns: a place only in context ("in best").

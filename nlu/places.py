@@ -7,7 +7,10 @@ name that is also a common word only counts with a sign that a place is
 meant: a preposition before it ("in", "bij", "rond", "omgeving"), a capital
 in the middle of a sentence, or the name being the whole answer. Stop words
 and chat words ("mijn", "buurt", "meer", "top") are never a one-word place.
-Unknown words of five letters or more are forgiven one typo (two when long).
+Other words the Dutch lexicon knows ("dieren", "gooi", "lombok") need the
+same context unless the name is a municipality's own town ("Utrecht").
+Unknown words of six letters or more are forgiven one typo (two when long),
+towards names that are not words themselves.
 The value is the name as GeoNames writes it; which of several namesakes is
 meant is for the dialogue to ask.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -26,7 +29,7 @@ from doemee.geo.index import ALIASES, get_geo_index
 from doemee.geo.names import name_key
 from nlu.base import RuleEntityExtractor, Span, without_overlaps
 from nlu.interests import find_interests
-from nlu.lexicon import is_common, looks_known, never_a_place
+from nlu.lexicon import is_common, is_known, looks_known, never_a_place
 from nlu.text import Word, words_of
 from nlu.times import find_times
 
@@ -39,7 +42,7 @@ _EVERYDAY_ARTICLES = frozenset({"de", "het", "'t", "t"})
 _KNOWN_WITH_ARTICLE = frozenset({"de pijp", "de wallen", "de uithof", "de rijp", "de lier", "de koog", "de hoef"})
 _PREPOSITIONS = frozenset(
     {"in", "bij", "uit", "rond", "rondom", "omgeving", "nabij", "richting", "naar", "te", "vanuit",
-     "regio", "gemeente", "wijk", "dorp", "stad", "woonplaats", "plaats", "centrum"}
+     "regio", "gemeente", "wijk", "dorp", "stad", "woonplaats", "plaats", "centrum", "bedoel", "bedoelde"}
 )
 _AREA_WORDS = frozenset({"buurt", "omgeving", "regio", "gemeente", "wijk", "centrum", "stad"})
 
@@ -47,15 +50,16 @@ _AREA_WORDS = frozenset({"buurt", "omgeving", "regio", "gemeente", "wijk", "cent
 class Gazetteer:
     """Name keys of every known place, with the value to report and whether it is a common word."""
 
-    def __init__(self, names: Sequence[str], canonical: Dict[str, str]) -> None:
+    def __init__(self, names: Sequence[str], canonical: Dict[str, str], major: FrozenSet[str]) -> None:
         self.values: Dict[str, str] = {}
         for name in names:
             key = name_key(name)
             if key and key not in self.values:
                 self.values[key] = canonical.get(name, name)
+        self.major = major
         self._by_initial: Dict[str, List[str]] = defaultdict(list)
         for key in self.values:
-            if " " not in key and len(key) >= 4:
+            if " " not in key and len(key) >= 5 and not is_common(key):
                 self._by_initial[key[0]].append(key)
 
     def exact(self, key: str) -> Optional[str]:
@@ -64,9 +68,8 @@ class Gazetteer:
     def near(self, word: str) -> Optional[str]:
         """The one-word name a typo is closest to, if it is close enough."""
         allowed = 1 if len(word) < 9 else 2
-        best = process.extractOne(
-            word, self._by_initial.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed
-        )
+        choices = [k for k in self._by_initial.get(word[0], ()) if abs(len(k) - len(word)) <= allowed]
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=allowed)
         return best[0] if best else None
 
 
@@ -77,20 +80,31 @@ def gazetteer() -> Gazetteer:
     for alias, target in ALIASES.items():
         result = index.resolve(alias)
         canonical[alias] = result.location.name if result.found and result.location else target
-    return Gazetteer(index.names(), canonical)
+    major = set()
+    for name in index.names():
+        key = name_key(name)
+        if " " not in key and is_known(key):
+            result = index.resolve(name)
+            location = result.location
+            if result.found and location is not None and location.name == location.municipality:
+                major.add(key)
+    return Gazetteer(index.names(), canonical, frozenset(major))
 
 
 def _core(words: Sequence[Word]) -> List[str]:
     return [w.text for w in words if w.text not in _ARTICLES]
 
 
-def _needs_context(words: Sequence[Word]) -> bool:
+def _needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
+    """Ordinary words need context; so do other known words, unless the name is a municipality's own town."""
     core = _core(words)
-    return not core or all(is_common(w) for w in core)
+    if not core or all(is_common(w) for w in core):
+        return True
+    return all(looks_known(w) for w in core) and " ".join(core) not in major
 
 
 def _has_context(words: List[Word], i: int, size: int) -> bool:
-    """Whether a preposition, a mid-sentence capital or the answer being just this name marks a place."""
+    """Whether a preposition (or a postcode), a mid-sentence capital or the answer being just this name marks a place."""
     chunk = words[i:i + size]
     if len(words) == size:
         return True
@@ -102,7 +116,7 @@ def _has_context(words: List[Word], i: int, size: int) -> bool:
     if starts_with_article or i == 0:
         return False
     before = words[i - 1].text
-    if before in _PREPOSITIONS:
+    if before in _PREPOSITIONS or before[:1].isdigit():
         return True
     return before == "van" and i > 1 and words[i - 2].text in _AREA_WORDS
 
@@ -118,7 +132,7 @@ def _claimed_by_others(text: str) -> List[Tuple[int, int]]:
 
 def find_places(text: str) -> List[Span]:
     """Every place or neighbourhood named in `text`, longest names first, in text order."""
-    words = [w for w in words_of(text) if not w.text[:1].isdigit()]
+    words = words_of(text)
     places = gazetteer()
     spans: List[Span] = []
     taken = [False] * len(words)
@@ -127,16 +141,16 @@ def find_places(text: str) -> List[Span]:
             if any(taken[i:i + size]):
                 continue
             chunk = words[i:i + size]
-            if _blocked(chunk):
+            if any(w.text[:1].isdigit() for w in chunk) or _blocked(chunk):
                 continue
             value = places.exact(name_key(" ".join(w.original for w in chunk)))
-            if value is None or (_needs_context(chunk) and not _has_context(words, i, size)):
+            if value is None or (_needs_context(chunk, places.major) and not _has_context(words, i, size)):
                 continue
             spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, value))
             taken[i:i + size] = [True] * size
     claimed = None
     for i, word in enumerate(words):
-        if taken[i] or len(word.text) < 5 or looks_known(word.text) or is_common(word.text):
+        if taken[i] or word.text[:1].isdigit() or len(word.text) < 6 or looks_known(word.text) or is_common(word.text):
             continue
         key = places.near(word.text)
         if key is None:

@@ -65,6 +65,14 @@ def _typo_value(word: str) -> str | None:
     return _TYPO_TARGETS[best[0]] if best else None
 
 
+# "fijne avond", "goed weekend": a wish when saying goodbye, not a time to help.
+_WISH = re.compile(r"(?<!\w)(?:fijne?|goede?|goeie|prettige?|mooie?|leuke?|gezellige?|heerlijke?)\s+$")
+
+
+def _is_a_wish(folded: str, start: int) -> bool:
+    return bool(_WISH.search(folded[max(0, start - 14):start]))
+
+
 def find_times(text: str) -> List[Span]:
     """Every time expression in `text`, in order; overlapping phrases keep the longest."""
     text = text[:MAX_CHARS]
@@ -84,7 +92,7 @@ def find_times(text: str) -> List[Span]:
         for m in pattern.finditer(folded)
         if free(m.start(), m.end())
     ]
-    spans = without_overlaps(spans)
+    spans = [s for s in without_overlaps(spans) if not _is_a_wish(folded, s.start)]
     covered = taken + [(s.start, s.end) for s in spans]
     for word in words_of(text):
         if all(word.end <= a or word.start >= b for a, b in covered):
