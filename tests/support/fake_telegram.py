@@ -227,6 +227,22 @@ class FakeTelegram:
                             timeout: float = 30.0, after: int = 0) -> Call:
         return await asyncio.to_thread(self.wait_for_message, chat_id, where, timeout, after)
 
+    def settle(self, chat_id: int, after: int = 0, quiet: float = 1.5, timeout: float = 60.0) -> list[Call]:
+        """Every message to `chat_id` past `after`, once at least one came and then none for `quiet` seconds.
+
+        For a real Rasa, whose number of replies a test does not know.
+        """
+        self.wait_for_message(chat_id, timeout=timeout, after=after)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                count = len(self.messages_to(chat_id, after))
+                quiet_until = time.monotonic() + quiet
+                while time.monotonic() < quiet_until and len(self.messages_to(chat_id, after)) == count:
+                    self._changed.wait(quiet_until - time.monotonic())
+                if len(self.messages_to(chat_id, after)) == count or time.monotonic() > deadline:
+                    return self.messages_to(chat_id, after)
+
     def wait_until_polled(self, timeout: float = 30.0) -> None:
         """Returns once the bot is polling, so enqueued updates will be fetched."""
         self.wait_for("getUpdates", timeout=timeout)
