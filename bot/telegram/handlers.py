@@ -42,7 +42,8 @@ class Handlers:
         self.alerts_off = alerts_off
 
     def install(self, application: Application) -> None:
-        private = filters.ChatType.PRIVATE
+        # New messages in private chats; an edit of an old message is not a new turn.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         for command, intent in INTENT_COMMANDS.items():
             application.add_handler(CommandHandler(command, self._intent_command(intent), filters=private))
         application.add_handler(CommandHandler("stop", self.on_stop, filters=private))

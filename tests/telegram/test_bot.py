@@ -166,6 +166,26 @@ async def test_typed_intents_and_unknown_commands_never_reach_rasa(bot, fake_tel
     assert rasa.requests == []
 
 
+async def test_an_edited_message_is_not_a_new_turn(bot, fake_telegram, rasa):
+    fake_telegram.enqueue({"edited_message": {**fake_telegram.make_message(CHAT, text="hoi"), "edit_date": 1}})
+    mark = fake_telegram.mark()
+    fake_telegram.send_text(CHAT, "tweede")
+    reply = await fake_telegram.await_message(CHAT, after=mark)
+    assert reply.params["text"] == "je zei: tweede"
+    assert [r["message"] for r in rasa.requests] == ["tweede"]
+
+
+async def test_a_group_chat_is_not_served(bot, fake_telegram, rasa):
+    message = fake_telegram.make_message(-100, text="hoi allemaal")
+    message["chat"] = {"id": -100, "type": "group", "title": "Buurtgroep"}
+    fake_telegram.enqueue({"message": message})
+    mark = fake_telegram.mark()
+    fake_telegram.send_text(CHAT, "hoi")
+    await fake_telegram.await_message(CHAT, after=mark)
+    assert [r["sender"] for r in rasa.requests] == [f"telegram:{CHAT}"]
+    assert fake_telegram.messages_to(-100) == []
+
+
 async def test_a_sticker_gets_a_dutch_answer(bot, fake_telegram, rasa):
     mark = fake_telegram.mark()
     sticker = {"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512,
