@@ -93,7 +93,7 @@ def _targets(gateway_url: str, rasa_url: str, municipalities: list[str]) -> tupl
     direct = Target(
         "direct", f"{rasa_url}/webhooks/rest/webhook",
         lambda sender, text: {"sender": sender, "message": text,
-                              "metadata": {"centre": CENTRE, "municipalities": municipalities}},
+                              "metadata": {"channel": "web", "centre": CENTRE, "municipalities": municipalities}},
     )
     return gateway, direct
 

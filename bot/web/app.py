@@ -33,6 +33,8 @@ PAGE_CSP = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 MAX_PLACE_CHARS = 120
+# How the actions tell a widget resident from a Telegram one (metadata "channel").
+CHANNEL = "web"
 
 
 @dataclass
@@ -100,7 +102,7 @@ async def chat(request: Request) -> Response:
     if not gateway.per_sender.allow(parsed.sender):
         retry = str(gateway.per_sender.retry_after(parsed.sender))
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
-    metadata = {"centre": parsed.centre.slug, "municipalities": list(parsed.centre.municipalities)}
+    metadata = {"channel": CHANNEL, "centre": parsed.centre.slug, "municipalities": list(parsed.centre.municipalities)}
     started = time.perf_counter()
     try:
         replies = await gateway.rasa.send(parsed.sender, parsed.message, metadata)

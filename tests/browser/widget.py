@@ -42,6 +42,24 @@ def send(page: Page, text: str) -> None:
     )
 
 
+def choose(page: Page, name: str) -> None:
+    """Clicks the newest bot button called `name`, then waits until the bot has answered."""
+    before = log(page).locator(".dm-bot").count()
+    log(page).get_by_role("button", name=name, exact=True).last.click()
+    page.wait_for_function(
+        """([before]) => {
+            const root = document.querySelector('doemee-chat').shadowRoot;
+            return root.querySelectorAll('.dm-bot').length > before
+                && root.querySelector('.dm-typing').hidden;
+        }""",
+        arg=[before],
+    )
+
+
+def last_bot_text(page: Page) -> str:
+    return log(page).locator(".dm-bot .dm-bubble").last.inner_text()
+
+
 def shadow_eval(page: Page, body: str, arg=None):
     """Runs `body` (a function of root, arg) against the widget's shadow root."""
     return page.evaluate(

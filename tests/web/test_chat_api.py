@@ -202,7 +202,11 @@ def test_rasa_hears_the_sender_message_and_centre_region(make_gateway, client):
     assert received == [{
         "sender": SENDER,
         "message": "hallo",
-        "metadata": {"centre": "utrecht", "municipalities": ["0344", "0310", "0312", "0321", "0353", "0355", "0356", "1904"]},
+        "metadata": {
+            "channel": "web",
+            "centre": "utrecht",
+            "municipalities": ["0344", "0310", "0312", "0321", "0353", "0355", "0356", "1904"],
+        },
     }]
 
 
