@@ -28,7 +28,7 @@ class ActionForgetMe(Action):
     @apologise_on_failure(lambda tracker: [SlotSet("forget_confirmed", None)])
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
         if tracker.get_slot("forget_confirmed") is not True:
-            dispatcher.utter_message(response="utter_forget_cancelled")
+            dispatcher.utter_message(text=messages.FORGET_CANCELLED)
             return [SlotSet("forget_confirmed", None)]
         sender = tracker.sender_id
         await get_database().run_sync(lambda session: forget(session, sender))

@@ -25,6 +25,7 @@ from actions.tracker import (
     entity_values,
     int_or_none,
     is_answer,
+    latest_intent,
     latest_text,
     says_no_preference,
     says_something_else,
@@ -41,6 +42,7 @@ from doemee.storage.database import get_database
 from doemee.storage.models import Opportunity, Status
 
 CANDIDATES = "location_candidates"
+HELPER_SLOTS = ("geo", CANDIDATES)
 
 
 def geo_slot(location: Location) -> dict[str, Any]:
@@ -97,7 +99,15 @@ class ValidateSearchForm(FormValidationAction):
 
     @apologise_on_failure(lambda tracker: [SlotSet(tracker.get_slot("requested_slot") or "location", None)])
     async def run(self, dispatcher, tracker, domain):
-        return await super().run(dispatcher, tracker, domain)
+        # rasa-sdk returns only the form's own slots; the resolved place and the
+        # candidates to choose from travel alongside, so add them when they changed.
+        before = {slot: tracker.get_slot(slot) for slot in HELPER_SLOTS}
+        events = await super().run(dispatcher, tracker, domain)
+        returned = {e.get("name") for e in events if e.get("event") == "slot"}
+        for slot in HELPER_SLOTS:
+            if slot not in returned and tracker.get_slot(slot) != before[slot]:
+                events.append(SlotSet(slot, tracker.get_slot(slot)))
+        return events
 
     async def extract_location(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         position = shared_position(tracker)
@@ -121,7 +131,7 @@ class ValidateSearchForm(FormValidationAction):
             return {"location": None}
         current = tracker.get_slot("geo")
         if isinstance(current, dict) and current.get("name") == value and shared_position(tracker):
-            return {"location": value}
+            return {"location": value, "geo": current, CANDIDATES: None}
         candidates = tracker.get_slot(CANDIDATES) or []
         if candidates:
             picked = _pick_candidate(str(value), candidates)
@@ -142,13 +152,22 @@ class ValidateSearchForm(FormValidationAction):
         if named:
             return {"interests": named}
         text = latest_text(tracker)
-        if tracker.active_loop.get("name") != "search_form" and says_something_else(text):
+        if self._wants_something_else(tracker, text):
             return {"interests": None}
         if tracker.get_slot("requested_slot") == "interests" and says_no_preference(text):
             return {"interests": [NO_PREFERENCE]}
         if is_answer(tracker, "interests"):
             return {"interests": slugs_in(text) or [text[:100]]}
         return {}
+
+    @staticmethod
+    def _wants_something_else(tracker: Tracker, text: str) -> bool:
+        """ "iets anders" with nothing more specific: forget the interests and ask again."""
+        if any(entity_values(tracker, name) for name in ("postcode", "place", "interest", "time")):
+            return False
+        if latest_intent(tracker) == "change_search":
+            return True
+        return tracker.active_loop.get("name") != "search_form" and says_something_else(text)
 
     async def validate_interests(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if not value:

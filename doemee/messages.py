@@ -771,6 +771,7 @@ def alert_intro(count: int) -> str:
 
 
 # Forgetting.
+FORGET_CANCELLED = "Goed, ik wis niets."
 FORGOTTEN = (
     "Klaar. Ik heb alles over jou gewist: je naam, je contactgegevens, je berichten-abonnement "
     "en ons gesprek. Initiatieven waar je je aanmeldde zien alleen nog dat er iemand was."

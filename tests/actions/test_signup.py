@@ -1,0 +1,110 @@
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from actions.signup import ActionAskConsent, ActionAskOpportunityId, ActionSubmitSignup, ValidateSignupForm
+from doemee.storage.models import Resident, SignUp
+from tests.actions.conftest import make_tracker, run
+from tests.domain.factories import make_opportunity
+
+FORM = ValidateSignupForm()
+
+
+def _opportunity(database) -> int:
+    with database.session() as session:
+        return make_opportunity(session, title="Tuinieren", initiative="Buurttuin Oost", contact_email="tuin@example.org").id
+
+
+def _ready(opportunity_id: int, consent=True, sender="resident-1") -> dict:
+    return {
+        "opportunity_id": str(opportunity_id), "opportunity_title": "Tuinieren", "initiative_name": "Buurttuin Oost",
+        "first_name": "Sanne", "contact": "sanne@mail.nl", "contact_kind": "email", "consent": consent,
+    }
+
+
+async def test_the_sign_up_button_chooses_the_opportunity(app_db, domain):
+    oid = _opportunity(app_db)
+    outcome = await run(FORM, make_tracker(intent="sign_up", entities={"opportunity_id": str(oid)}), domain)
+    assert outcome.slots["opportunity_id"] == str(oid)
+    assert outcome.slots["initiative_name"] == "Buurttuin Oost"
+
+
+async def test_the_first_one_picks_the_first_shown_result(app_db, domain):
+    oid = _opportunity(app_db)
+    tracker = make_tracker(text="de eerste graag", intent="sign_up", slots={"shown_ids": [oid, oid + 100]})
+    assert (await run(FORM, tracker, domain)).slots["opportunity_id"] == str(oid)
+
+
+async def test_a_closed_opportunity_cannot_be_chosen(app_db, domain):
+    with app_db.session() as session:
+        oid = make_opportunity(session, status="closed").id
+    outcome = await run(FORM, make_tracker(intent="sign_up", entities={"opportunity_id": str(oid)}), domain)
+    assert outcome.slots["opportunity_id"] is None
+    assert "niet meer" in outcome.all_text
+
+
+async def test_a_name_and_contact_are_checked_with_a_dutch_ask_back(app_db, domain):
+    bad_name = await run(FORM, make_tracker(text="12345", requested_slot="first_name", active_loop="signup_form"), domain)
+    assert bad_name.slots["first_name"] is None and "voornaam" in bad_name.all_text
+    name = await run(FORM, make_tracker(text="ik heet sanne", requested_slot="first_name", active_loop="signup_form"), domain)
+    assert name.slots["first_name"] == "Sanne"
+    bad = await run(FORM, make_tracker(text="weet ik niet", requested_slot="contact", active_loop="signup_form"), domain)
+    assert bad.slots["contact"] is None and "e-mailadres" in bad.all_text
+    phone = await run(FORM, make_tracker(text="06-12345678", requested_slot="contact", active_loop="signup_form"), domain)
+    assert (phone.slots["contact"], phone.slots["contact_kind"]) == ("0612345678", "phone")
+
+
+async def test_yes_and_no_answer_the_consent_question(app_db, domain):
+    yes = await run(FORM, make_tracker(text="ja", intent="affirm", requested_slot="consent", active_loop="signup_form"), domain)
+    no = await run(FORM, make_tracker(text="nee", intent="deny", requested_slot="consent", active_loop="signup_form"), domain)
+    assert (yes.slots["consent"], no.slots["consent"]) == (True, False)
+
+
+async def test_the_consent_question_shows_exactly_what_is_shared_and_not_the_initiatives_contact(app_db, domain):
+    outcome = await run(ActionAskConsent(), make_tracker(slots=_ready(1, consent=None)), domain)
+    text = outcome.all_text
+    assert "Buurttuin Oost" in text and "Sanne" in text and "sanne@mail.nl" in text
+    assert "tuin@example.org" not in text
+    assert [b["payload"] for b in outcome.buttons] == ["/affirm", "/deny"]
+
+
+async def test_asking_which_opportunity_without_results_says_to_search_first(app_db, domain):
+    outcome = await run(ActionAskOpportunityId(), make_tracker(), domain)
+    assert "nog geen plekken" in outcome.all_text
+
+
+async def test_consent_stores_the_sign_up_once_shows_the_contact_and_notifies_by_outbox(app_db, domain):
+    oid = _opportunity(app_db)
+    first = await run(ActionSubmitSignup(), make_tracker(slots=_ready(oid)), domain)
+    again = await run(ActionSubmitSignup(), make_tracker(slots=_ready(oid)), domain)
+
+    assert "Gelukt" in first.all_text and "tuin@example.org" in first.all_text
+    assert "al aangemeld" in again.all_text
+    with app_db.session() as session:
+        rows = session.scalars(select(SignUp)).all()
+        assert len(rows) == 1
+        assert rows[0].notified_at is not None
+        assert "Buurttuin Oost" in rows[0].consent_text and "Sanne" not in rows[0].consent_text
+    from doemee.settings import get_settings
+
+    outbox = list(Path(get_settings().outbox_dir).glob("*.eml"))
+    assert len(outbox) == 1
+    assert first.slots == {"consent": None, "opportunity_id": None}
+
+
+async def test_saying_no_to_sharing_stores_nothing(app_db, domain):
+    oid = _opportunity(app_db)
+    outcome = await run(ActionSubmitSignup(), make_tracker(slots=_ready(oid, consent=False)), domain)
+    assert "niets" in outcome.all_text
+    with app_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(SignUp)) == 0
+        assert session.scalar(select(func.count()).select_from(Resident)) == 0
+
+
+async def test_the_channels_own_word_keys_the_resident(app_db, domain):
+    oid = _opportunity(app_db)
+    tracker = make_tracker(slots=_ready(oid), sender="telegram:42", metadata={"channel": "telegram"})
+    await run(ActionSubmitSignup(), tracker, domain)
+    with app_db.session() as session:
+        resident = session.scalars(select(Resident)).one()
+    assert (resident.channel, resident.sender_id) == ("telegram", "telegram:42")
