@@ -201,7 +201,7 @@ class ActionAskLocation(Action):
                 buttons=[{"title": label, "payload": render.payload("inform", place=label)} for label in labels],
             )
         else:
-            dispatcher.utter_message(response="utter_ask_location")
+            dispatcher.utter_message(text=messages.ASK_LOCATION)
         return []
 
 

@@ -571,6 +571,38 @@ def _km_text(km: float) -> str:
     return f"{km:.1f}".replace(".", ",") + " km"
 
 
+# Form questions (asked by actions/questions.py; Rasa 3.6's validator does not
+# count utter_ask_ responses as used, so they live here).
+ASK_LOCATION = "Waar woon je? Een postcode of plaats is genoeg, bijvoorbeeld 3511 of Zwolle."
+ASK_INTERESTS = "Wat doe je graag? Bijvoorbeeld tuinieren, koken, of iets met ouderen of kinderen."
+INTEREST_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("Natuur en tuin", "groen"), ("Ouderen", "ouderen"), ("Kinderen", "jeugd"),
+    ("Koken en eten", "voedsel"), ("Taal", "taal"),
+)
+BUTTON_NO_PREFERENCE = "Maakt niet uit"
+ASK_FIRST_NAME = "Leuk! Hoe heet je? Alleen je voornaam is genoeg."
+ASK_CONTACT = "Hoe kan het initiatief je bereiken? Geef een e-mailadres of telefoonnummer."
+ASK_NEED_INITIATIVE = "Hoe heet jullie initiatief of club?"
+ASK_NEED_TITLE = "Geef het vrijwilligerswerk een korte titel. Bijvoorbeeld: \"Hulp bij de moestuin\"."
+ASK_NEED_DESCRIPTION = "Vertel in een paar zinnen wat de vrijwilliger gaat doen."
+ASK_NEED_CATEGORY = "Bij welk onderwerp past het? Bijvoorbeeld groen, ouderen, jeugd, taal of koken."
+NEED_CATEGORY_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("Natuur en groen", "groen"), ("Ouderen", "ouderen"), ("Kinderen en jongeren", "jeugd"),
+    ("Zorg en welzijn", "zorg"), ("Ontmoeting", "ontmoeting"),
+)
+ASK_NEED_POSTCODE = "Op welke postcode is het? Bijvoorbeeld 3511 of 3511 AB."
+ASK_NEED_COMMITMENT = "Hoe vaak is het? Eenmalig, wekelijks, maandelijks of flexibel?"
+COMMITMENT_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("Eenmalig", "eenmalig"), ("Wekelijks", "wekelijks"), ("Maandelijks", "maandelijks"), ("Flexibel", "flexibel"),
+)
+ASK_NEED_EMAIL = "Op welk e-mailadres mogen vrijwilligers en het vrijwilligerscentrum jullie mailen?"
+ASK_FORGET = (
+    "Wil je echt dat ik alles over jou wis? Dat zijn je naam, je contactgegevens, "
+    "je berichten over nieuwe plekken en ons gesprek. Dat kan ik niet terugdraaien."
+)
+BUTTON_FORGET_YES = "Ja, wis alles"
+BUTTON_FORGET_NO = "Nee, toch niet"
+
 # Location.
 SHARED_LOCATION_USED = "Dank je. Ik zoek bij de plek die je deelde."
 LOCATION_OUTSIDE_NL = "Die plek ligt niet in Nederland. Noem je postcode of woonplaats."
