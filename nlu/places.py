@@ -136,6 +136,7 @@ def find_places(text: str) -> List[Span]:
     places = gazetteer()
     spans: List[Span] = []
     taken = [False] * len(words)
+    waiting: List[Tuple[int, int, str]] = []
     for size in range(MAX_WORDS_IN_NAME, 0, -1):
         for i in range(len(words) - size + 1):
             if any(taken[i:i + size]):
@@ -144,9 +145,18 @@ def find_places(text: str) -> List[Span]:
             if any(w.text[:1].isdigit() for w in chunk) or _blocked(chunk):
                 continue
             value = places.exact(name_key(" ".join(w.original for w in chunk)))
-            if value is None or (_needs_context(chunk, places.major) and not _has_context(words, i, size)):
+            if value is None:
+                continue
+            if _needs_context(chunk, places.major) and not _has_context(words, i, size):
+                waiting.append((i, size, value))
                 continue
             spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, value))
+            taken[i:i + size] = [True] * size
+    # "zwolle of kampen": a name listed right after a place is a place too.
+    for i, size, value in waiting:
+        listed = i >= 2 and words[i - 1].text in ("of", "en") and taken[i - 2]
+        if listed and not any(taken[i:i + size]):
+            spans.append(Span(words[i].start, words[i + size - 1].end, ENTITY, value))
             taken[i:i + size] = [True] * size
     claimed = None
     for i, word in enumerate(words):
