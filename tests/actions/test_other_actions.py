@@ -120,3 +120,16 @@ async def test_a_database_that_is_down_gives_a_dutch_apology_and_writes_nothing(
         assert outcome.texts == ["Sorry, er gaat bij mij nu iets mis. Er is niets opgeslagen. "
                                  "Probeer het over een paar minuten nog eens."]
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_every_form_question_is_asked_in_dutch_with_useful_buttons(app_db, domain):
+    from actions.questions import QUESTIONS, AskQuestion
+
+    asked = {cls.slot: cls for cls in AskQuestion.__subclasses__()}
+    assert set(asked) == set(QUESTIONS)
+    for slot, question in asked.items():
+        outcome = await run(question(), make_tracker(), domain)
+        assert outcome.texts[0].endswith(("?", ".")), slot
+        assert f"action_ask_{slot}" in domain["actions"]
+    interests = await run(asked["interests"](), make_tracker(), domain)
+    assert interests.buttons[-1]["payload"] == "maakt niet uit"
