@@ -58,6 +58,10 @@ def _candidate_slot(location: Location) -> dict[str, Any]:
             "municipality": location.municipality}
 
 
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w'-]+", text)}
+
+
 def _pick_candidate(value: str, candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The candidate a resident means: its label (a button), a number, or a word from its place."""
     text = value.strip().lower()
@@ -69,11 +73,9 @@ def _pick_candidate(value: str, candidates: list[dict[str, Any]]) -> dict[str, A
         key = match.group(1)
         index = {"eerste": 1, "tweede": 2, "derde": 3}.get(key) or int(key)
         return candidates[index - 1] if 1 <= index <= len(candidates) else None
-    words = set(re.findall(r"[\w'-]+", text))
-    fitting = [
-        c for c in candidates
-        if {w.lower() for w in re.findall(r"[\w'-]+", f"{c['place']} {c['municipality']}")} & words - {"lombok", "de", "in", "het"}
-    ]
+    shared = set.intersection(*(_words(c["name"]) for c in candidates)) | {"de", "in", "het", "gemeente", "wijk"}
+    said = _words(text) - shared
+    fitting = [c for c in candidates if _words(f"{c['place']} {c['municipality']}") & said]
     return fitting[0] if len(fitting) == 1 else None
 
 

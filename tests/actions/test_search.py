@@ -133,3 +133,13 @@ async def test_more_info_describes_the_opportunity_without_its_contact(demo_db, 
                                                        slots={"shown_ids": shown}), domain)
     assert "@" not in outcome.all_text
     assert outcome.buttons[0]["payload"] == f'/sign_up{{"opportunity_id": "{shown[1]}"}}'
+
+
+async def test_naming_the_town_picks_one_of_the_ambiguous_places(app_db, domain):
+    first = await run(FORM, make_tracker(text="lombok", requested_slot="location", active_loop="search_form",
+                                         entities={"place": "Lombok"}), domain)
+    candidates = first.slots["location_candidates"]
+    for answer in ("die in utrecht", "de eerste"):
+        picked = await run(FORM, make_tracker(text=answer, requested_slot="location", active_loop="search_form",
+                                              slots={"location_candidates": candidates}), domain)
+        assert picked.slots["geo"]["municipality_code"] == "0344", answer
