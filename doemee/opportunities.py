@@ -160,7 +160,7 @@ def save(
     status: str | None = None,
     today: date | None = None,
 ) -> Opportunity:
-    """Creates or updates the opportunity `(source, external_id)` (see `upsert`)."""
+    """Creates or updates the opportunity `(source, external_id)` (see `Writer.upsert`)."""
     return upsert(session, geo, item, source, is_demo, status, today)[0]
 
 
@@ -173,68 +173,113 @@ def upsert(
     status: str | None = None,
     today: date | None = None,
 ) -> tuple[Opportunity, bool]:
-    """Creates or updates the opportunity `(source, external_id)`; True when new.
+    """Like `save`, and True when the opportunity is new."""
+    return Writer(session, geo, source, is_demo=is_demo, today=today).upsert(item, status)
 
-    Call `validate` first: an invalid item raises ValueError here. `status`
-    None means "open" for new items; an update keeps "filled" and "concept"
-    (a person decided those) unless the date has passed. Real data that
-    names a demo initiative takes it over, so removing the demo data never
-    removes real opportunities.
+
+class Writer:
+    """Saves opportunities of one source into one session.
+
+    With `bulk`, the source's existing opportunities and all initiatives are
+    read once up front, so importing thousands of rows costs no query per
+    row; without it, each save looks up just what it needs (a chat's post_need).
     """
-    problems = validate(item, geo)
-    if problems:
-        raise ValueError(f"invalid opportunity: {[p.column for p in problems]}")
-    postcode = normalise_postcode(item.postcode)
-    location = geo.postcode(postcode) if postcode else None
-    if postcode is None or location is None:
-        raise ValueError("postcode vanished between validate and save")
 
-    initiative = find_initiative(session, item.initiative_name.strip())
-    if initiative is None:
-        initiative = Initiative(
-            name=item.initiative_name.strip(), website=item.initiative_website or None,
-            contact_email=item.contact_email, is_demo=is_demo,
+    def __init__(
+        self, session: Session, geo: Geography, source: str, is_demo: bool = False,
+        today: date | None = None, bulk: bool = False,
+    ) -> None:
+        self.session = session
+        self.geo = geo
+        self.source = source
+        self.is_demo = is_demo
+        self.today = today
+        self._opportunities: dict[str, Opportunity] | None = None
+        self._initiatives: dict[str, Initiative] | None = None
+        if bulk:
+            self._opportunities = {
+                o.external_id: o
+                for o in session.scalars(select(Opportunity).where(Opportunity.source == source))
+            }
+            self._initiatives = {i.name: i for i in session.scalars(select(Initiative))}
+
+    def _existing(self, external_id: str) -> Opportunity | None:
+        if self._opportunities is not None:
+            return self._opportunities.get(external_id)
+        return self.session.scalar(
+            select(Opportunity).where(Opportunity.source == self.source, Opportunity.external_id == external_id)
         )
-        session.add(initiative)
-    else:
+
+    def _initiative(self, item: OpportunityInput) -> Initiative:
+        name = item.initiative_name.strip()
+        initiative = self._initiatives.get(name) if self._initiatives is not None else find_initiative(self.session, name)
+        if initiative is None:
+            initiative = Initiative(
+                name=name, website=item.initiative_website or None,
+                contact_email=item.contact_email.strip(), is_demo=self.is_demo,
+            )
+            self.session.add(initiative)
+            if self._initiatives is not None:
+                self._initiatives[name] = initiative
+            return initiative
         if item.initiative_website:
             initiative.website = item.initiative_website
         if not initiative.contact_email:
-            initiative.contact_email = item.contact_email
-        if initiative.is_demo and not is_demo:
+            initiative.contact_email = item.contact_email.strip()
+        if initiative.is_demo and not self.is_demo:
             initiative.is_demo = False
+        return initiative
 
-    opportunity = session.scalar(
-        select(Opportunity).where(Opportunity.source == source, Opportunity.external_id == item.external_id)
-    )
-    created = opportunity is None
-    if opportunity is None:
-        opportunity = Opportunity(source=source, external_id=item.external_id)
-        session.add(opportunity)
-        wanted = status or Status.OPEN.value
-    elif status is not None:
-        wanted = status
-    elif opportunity.status in (Status.FILLED.value, Status.CONCEPT.value):
-        wanted = opportunity.status
-    else:
-        wanted = Status.OPEN.value
+    def upsert(self, item: OpportunityInput, status: str | None = None) -> tuple[Opportunity, bool]:
+        """Creates or updates `(source, item.external_id)`; True when new.
 
-    opportunity.initiative = initiative
-    opportunity.title = item.title.strip()
-    opportunity.description = item.description.strip()
-    opportunity.category = item.category
-    opportunity.postcode = postcode
-    opportunity.pc4 = location.pc4 or postcode[:4]
-    opportunity.place = (item.place or "").strip() or location.place
-    opportunity.municipality_code = location.municipality_code or None
-    opportunity.lat = location.lat
-    opportunity.lon = location.lon
-    opportunity.time_commitment = item.time_commitment
-    opportunity.day_parts = ";".join(p for p in DAY_PARTS if p in item.day_parts)
-    opportunity.remote = item.remote
-    opportunity.contact_email = item.contact_email.strip()
-    opportunity.valid_until = item.valid_until
-    opportunity.status = status_for(item.valid_until, wanted, today)
-    opportunity.is_demo = is_demo
-    session.flush()
-    return opportunity, created
+        Call `validate` first: an invalid item raises ValueError here.
+        `status` None means "open" for new items; an update keeps "filled"
+        and "concept" (a person decided those) unless the date has passed.
+        Real data that names a demo initiative takes it over, so removing
+        the demo data never removes real opportunities.
+        """
+        problems = validate(item, self.geo)
+        if problems:
+            raise ValueError(f"invalid opportunity: {[p.column for p in problems]}")
+        postcode = normalise_postcode(item.postcode)
+        location = self.geo.postcode(postcode) if postcode else None
+        if postcode is None or location is None:
+            raise ValueError("the postcode is no longer known to the geography")
+
+        initiative = self._initiative(item)
+        opportunity = self._existing(item.external_id)
+        created = opportunity is None
+        if opportunity is None:
+            opportunity = Opportunity(source=self.source, external_id=item.external_id)
+            self.session.add(opportunity)
+            if self._opportunities is not None:
+                self._opportunities[item.external_id] = opportunity
+            wanted = status or Status.OPEN.value
+        elif status is not None:
+            wanted = status
+        elif opportunity.status in (Status.FILLED.value, Status.CONCEPT.value):
+            wanted = opportunity.status
+        else:
+            wanted = Status.OPEN.value
+
+        opportunity.initiative = initiative
+        opportunity.title = item.title.strip()
+        opportunity.description = item.description.strip()
+        opportunity.category = item.category
+        opportunity.postcode = postcode
+        opportunity.pc4 = location.pc4 or postcode[:4]
+        opportunity.place = (item.place or "").strip() or location.place
+        opportunity.municipality_code = location.municipality_code or None
+        opportunity.lat = location.lat
+        opportunity.lon = location.lon
+        opportunity.time_commitment = item.time_commitment
+        opportunity.day_parts = ";".join(p for p in DAY_PARTS if p in item.day_parts)
+        opportunity.remote = item.remote
+        opportunity.contact_email = item.contact_email.strip()
+        opportunity.valid_until = item.valid_until
+        opportunity.status = status_for(item.valid_until, wanted, self.today)
+        opportunity.is_demo = self.is_demo
+        if self._opportunities is None:
+            self.session.flush()
+        return opportunity, created

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from doemee.opportunities import Geography, OpportunityInput, upsert
+from doemee.opportunities import Geography, OpportunityInput, Writer
 from doemee.storage.models import Initiative, Opportunity
 
 CSV_SOURCE = "csv"
@@ -49,12 +49,14 @@ def import_items(
 ) -> ImportReport:
     """Upserts every item; with `replace`, removes this source's other opportunities."""
     report = ImportReport()
+    writer = Writer(session, geo, source, is_demo=is_demo, today=today, bulk=True)
     for item in items:
-        _, created = upsert(session, geo, item, source, is_demo=is_demo, today=today)
+        _, created = writer.upsert(item)
         if created:
             report.new += 1
         else:
             report.updated += 1
+    session.flush()
     if replace:
         report.removed = remove_absent(session, source, {item.external_id for item in items})
     return report

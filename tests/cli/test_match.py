@@ -66,37 +66,42 @@ def test_without_json_the_listing_is_readable_dutch(database, tmp_path):
     assert "Ik vond 3 plekken" in result.stdout and "1. Geveltuintjes aanleggen" in result.stdout
 
 
-def test_an_unknown_interest_is_one_line_listing_the_categories(database):
-    result = doemee(database.url, "match", "--postcode", "3511", "--interests", "groen,quidditch")
+def _fresh(tmp_path) -> str:
+    """A database of its own for checks that fail before any query runs."""
+    return f"sqlite:///{tmp_path / 'doemee.db'}"
+
+
+def test_an_unknown_interest_is_one_line_listing_the_categories(tmp_path):
+    result = doemee(_fresh(tmp_path), "match", "--postcode", "3511", "--interests", "groen,quidditch")
     assert result.code == 2
     assert len(result.error_lines) == 1
     assert "quidditch" in result.stderr and "energie" in result.stderr and "organisatie" in result.stderr
 
 
-def test_an_unknown_moment_is_refused(database):
-    result = doemee(database.url, "match", "--postcode", "3511", "--when", "zondagnacht")
+def test_an_unknown_moment_is_refused(tmp_path):
+    result = doemee(_fresh(tmp_path), "match", "--postcode", "3511", "--when", "zondagnacht")
     assert result.code == 2 and len(result.error_lines) == 1 and "ochtend" in result.stderr
 
 
-def test_match_needs_a_postcode_or_a_place(database):
-    result = doemee(database.url, "match", "--interests", "groen")
+def test_match_needs_a_postcode_or_a_place(tmp_path):
+    result = doemee(_fresh(tmp_path), "match", "--interests", "groen")
     assert result.code == 2 and result.error_lines == ["Geef een postcode (--postcode) of een plaats (--place)."]
 
 
-def test_an_unknown_postcode_or_place_is_one_dutch_line(database):
+def test_an_unknown_postcode_or_place_is_one_dutch_line(tmp_path):
     for args in (("--postcode", "1000"), ("--postcode", "hallo"), ("--place", "Xqzwyk"), ("--place", "🙂" * 500)):
-        result = doemee(database.url, "match", *args)
+        result = doemee(_fresh(tmp_path), "match", *args)
         assert result.code == 2, args
         assert len(result.error_lines) == 1 and "Traceback" not in result.stderr
 
 
-def test_an_ambiguous_place_names_the_candidates(database):
-    result = doemee(database.url, "match", "--place", "Lombok")
+def test_an_ambiguous_place_names_the_candidates(tmp_path):
+    result = doemee(_fresh(tmp_path), "match", "--place", "Lombok")
     assert result.code == 2
     assert len(result.error_lines) == 1
     assert "meerdere plekken" in result.stderr and "Utrecht" in result.stderr
 
 
-def test_a_bad_radius_is_refused(database):
-    result = doemee(database.url, "match", "--postcode", "3511", "--radius-km", "ver")
+def test_a_bad_radius_is_refused(tmp_path):
+    result = doemee(_fresh(tmp_path), "match", "--postcode", "3511", "--radius-km", "ver")
     assert result.code == 2 and len(result.error_lines) == 1 and "geen getal" in result.stderr
