@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import select
@@ -101,8 +102,6 @@ def test_an_expired_opportunity_is_never_matched(database, tmp_path):
     assert doemee(database.url, "import-csv", str(path)).code == 0
     result = doemee(database.url, "match", "--postcode", "3531", "--radius-km", "300", "--limit", "100", "--json")
     assert result.code == 0, result.stderr
-    import json
-
     assert [item["external_id"] for item in json.loads(result.stdout)] == ["nieuw"]
 
 
