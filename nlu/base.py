@@ -7,6 +7,7 @@ components found, and tagged with the extractor's name for `rasa test`.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, Dict, List, Text
 
@@ -52,9 +53,14 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
+        self.warm_up()
 
+    def warm_up(self) -> None:
+        """Loads word lists at startup, so the first resident does not wait for them."""
+
+    @abstractmethod
     def find(self, text: str) -> List[Span]:
-        raise AssertionError(f"{type(self).__name__} must implement find()")
+        """The entities in `text`."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

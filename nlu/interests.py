@@ -21,7 +21,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from doemee.categories import WORD_TO_SLUG, normalise_word
 from nlu.base import RuleEntityExtractor, Span
-from nlu.lexicon import lemma, looks_known, never_a_place
+from nlu.lexicon import known_words, lemma, looks_known, never_a_place
 from nlu.text import Word, words_of
 
 ENTITY = "interest"
@@ -63,6 +63,7 @@ _NOT_AFTER: Dict[str, FrozenSet[str]] = {
     "organisatie": frozenset({"onze", "mijn", "jullie", "die", "de", "een", "eerste", "tweede", "derde"}),
     "computer": frozenset({"een", "de"}),
 }
+_LIVING = frozenset({"woon", "woont", "wonen", "kom", "komt", "komen", "zit", "woonachtig"})
 _ADJECTIVE_ENDINGS = ("lijk", "matig", "achtig", "loos", "loze", "rijk", "vol", "ig", "isch")
 _SUFFIXES = ("tjes", "jes", "tje", "je", "s", "en", "e")
 
@@ -138,6 +139,11 @@ def _compound_slug(word: str) -> Optional[str]:
     return None
 
 
+def _names_a_home(words: List[Word], i: int) -> bool:
+    """"ik woon in dieren", "ik kom uit tuil": the word is where someone lives, a place."""
+    return i >= 2 and words[i - 1].text in ("in", "uit", "te") and words[i - 2].text in _LIVING
+
+
 def _allowed(key: str, previous: Optional[Word]) -> bool:
     before = previous.text if previous else ""
     if key in _ONLY_AFTER and before not in _ONLY_AFTER[key]:
@@ -152,6 +158,9 @@ def find_interests(text: str) -> List[Span]:
     i = 0
     while i < len(words):
         previous = words[i - 1] if i else None
+        if _names_a_home(words, i):
+            i += 1
+            continue
         for size in (3, 2, 1):
             chunk = words[i:i + size]
             if len(chunk) < size:
@@ -172,6 +181,10 @@ def find_interests(text: str) -> List[Span]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class InterestExtractor(RuleEntityExtractor):
     """Extracts `interest` entities whose value is a category slug (CONTRACT section 5)."""
+
+    def warm_up(self) -> None:
+        _index()
+        known_words()
 
     def find(self, text: str) -> List[Span]:
         return find_interests(text)

@@ -29,7 +29,7 @@ from doemee.geo.index import ALIASES, get_geo_index
 from doemee.geo.names import name_key
 from nlu.base import RuleEntityExtractor, Span, without_overlaps
 from nlu.interests import find_interests
-from nlu.lexicon import is_common, is_known, looks_known, never_a_place
+from nlu.lexicon import is_common, is_known, known_words, looks_known, never_a_place
 from nlu.text import Word, words_of
 from nlu.times import find_times
 
@@ -175,6 +175,10 @@ def find_places(text: str) -> List[Span]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class PlaceExtractor(RuleEntityExtractor):
     """Extracts `place` entities valued with the GeoNames name of a place or neighbourhood."""
+
+    def warm_up(self) -> None:
+        gazetteer()
+        known_words()
 
     def find(self, text: str) -> List[Span]:
         return find_places(text)

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from nlu.base import RuleEntityExtractor, Span, without_overlaps
-from nlu.lexicon import is_common
+from nlu.lexicon import common_words, is_common
 from nlu.text import MAX_CHARS, fold, words_of
 
 ENTITY = "time"
@@ -105,6 +105,9 @@ def find_times(text: str) -> List[Span]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class TimeExtractor(RuleEntityExtractor):
     """Extracts `time` entities (ochtend ... maandelijks) from Dutch time expressions."""
+
+    def warm_up(self) -> None:
+        common_words()
 
     def find(self, text: str) -> List[Span]:
         return find_times(text)

@@ -30,7 +30,7 @@ def run_cross_validation(config: Path, out: Path, folds: int) -> None:
         shutil.rmtree(out)
     command = [
         str(ROOT / "bin" / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", str(config),
-        "--cross-validation", "--folds", str(folds), "--out", str(out), "--errors",
+        "--cross-validation", "--folds", str(folds), "--out", str(out),
     ]
     print(f"$ {' '.join(command[1:])}", flush=True)
     subprocess.run(command, cwd=ROOT, check=True)

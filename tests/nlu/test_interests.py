@@ -50,3 +50,8 @@ def test_several_interests_are_found_in_order(run):
 
 def test_na_de_lunch_is_a_time_not_food(run):
     assert run(InterestExtractor, "na de lunch heb ik tijd") == []
+
+
+def test_a_word_naming_where_someone_lives_is_not_an_interest(run):
+    assert run(InterestExtractor, "ik woon in dieren") == []
+    assert run(InterestExtractor, "iets met dieren") == [("dieren", "interest", "groen")]

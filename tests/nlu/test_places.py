@@ -51,3 +51,11 @@ def test_a_capital_in_mid_sentence_marks_a_place(run):
 
 def test_interest_words_are_not_corrected_into_places(run):
     assert run(PlaceExtractor, "iets met tuinieeren") == []
+
+
+def test_where_someone_lives_is_a_place_even_when_it_is_a_word(run):
+    assert run(PlaceExtractor, "ik woon in dieren") == [("dieren", "place", "Dieren")]
+
+
+def test_a_place_listed_after_a_place_counts(run):
+    assert run(PlaceExtractor, "zwolle of kampen") == [("zwolle", "place", "Zwolle"), ("kampen", "place", "Kampen")]

@@ -1,0 +1,38 @@
+"""config.yml keeps the rule extractors the only producers of the contract's entities."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTRACTORS = [
+    "nlu.postcodes.PostcodeExtractor",
+    "nlu.places.PlaceExtractor",
+    "nlu.interests.InterestExtractor",
+    "nlu.times.TimeExtractor",
+]
+
+
+def _pipeline():
+    return [step["name"] for step in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
+
+
+def _step(name):
+    return next(s for s in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"] if s["name"] == name)
+
+
+def test_diet_classifies_intents_but_extracts_no_entities():
+    assert _step("DIETClassifier")["entity_recognition"] is False
+
+
+def test_every_rule_extractor_is_in_the_pipeline():
+    assert set(EXTRACTORS) <= set(_pipeline())
+
+
+def test_the_type_blind_synonym_mapper_runs_before_the_extractors():
+    names = _pipeline()
+    assert all(names.index("EntitySynonymMapper") < names.index(e) for e in EXTRACTORS)
+
+
+def test_the_spacy_pipeline_is_the_one_make_builds():
+    assert _step("SpacyNLP")["model"] == "build/spacy-nl"
