@@ -42,3 +42,13 @@ def test_a_resident_signs_up_for_an_opportunity_only_once(database):
         with pytest.raises(IntegrityError):
             s.flush()
         s.rollback()
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from doemee.storage.models import Base
+
+    with database.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -74,8 +74,16 @@ class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_opportunity_source_external_id"),
-        Index("ix_opportunity_match_category", "status", "category", "lat"),
-        Index("ix_opportunity_match_area", "status", "lat"),
+        # Covering indexes for matching: the box read and the remote read
+        # never touch the table itself (see doemee/matching/engine.py).
+        Index(
+            "ix_opportunity_match_box",
+            "status", "lat", "lon", "category", "valid_until", "remote", "time_commitment", "day_parts", "created_at",
+        ),
+        Index(
+            "ix_opportunity_match_remote",
+            "status", "remote", "category", "valid_until", "created_at", "lat", "lon", "time_commitment", "day_parts",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
