@@ -60,5 +60,13 @@ class AskQuestion(Action, ABC):
         return []
 
 
+def _define(slot: str) -> type[AskQuestion]:
+    """A module-level class per slot (the action server pickles actions into its workers)."""
+    name = "Ask" + "".join(part.title() for part in slot.split("_"))
+    cls = type(name, (AskQuestion,), {"slot": slot, "__module__": __name__, "__qualname__": name})
+    globals()[name] = cls
+    return cls
+
+
 for _slot in QUESTIONS:
-    globals()[f"AskQuestion_{_slot}"] = type(f"AskQuestion_{_slot}", (AskQuestion,), {"slot": _slot})
+    _define(_slot)
