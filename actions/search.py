@@ -21,6 +21,7 @@ from actions import render
 from actions.choice import chosen_opportunity
 from actions.safety import apologise_on_failure
 from actions.tracker import (
+    NAVIGATION,
     NO_PREFERENCE,
     entity_values,
     int_or_none,
@@ -124,7 +125,7 @@ class ValidateSearchForm(FormValidationAction):
         named = entity_values(tracker, "postcode") or entity_values(tracker, "place")
         if named:
             return {"location": named[0]}
-        if is_answer(tracker, "location"):
+        if is_answer(tracker, "location", NAVIGATION):
             return {"location": latest_text(tracker)[:100]}
         return {}
 
@@ -132,7 +133,8 @@ class ValidateSearchForm(FormValidationAction):
         if not value:
             return {"location": None}
         current = tracker.get_slot("geo")
-        if isinstance(current, dict) and current.get("name") == value and shared_position(tracker):
+        if isinstance(current, dict) and current.get("name") == value:
+            # Already resolved (a shared location, a picked candidate, or a repeated search).
             return {"location": value, "geo": current, CANDIDATES: None}
         candidates = tracker.get_slot(CANDIDATES) or []
         if candidates:
@@ -158,7 +160,7 @@ class ValidateSearchForm(FormValidationAction):
             return {"interests": None}
         if tracker.get_slot("requested_slot") == "interests" and says_no_preference(text):
             return {"interests": [NO_PREFERENCE]}
-        if is_answer(tracker, "interests"):
+        if is_answer(tracker, "interests", NAVIGATION):
             return {"interests": slugs_in(text) or [text[:100]]}
         return {}
 

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import render
 from actions.choice import chosen_opportunity
 from actions.safety import apologise_on_failure
-from actions.tracker import channel_of, is_answer, latest_intent, latest_text
+from actions.tracker import channel_of, is_answer, latest_intent, latest_text, mentions_position
 from doemee import messages
 from doemee.notify import SignUpNotice, send_signup_notice
 from doemee.residents import Contact, parse_contact, parse_first_name
@@ -45,7 +45,8 @@ class ValidateSignupForm(FormValidationAction):
         if chosen is not None:
             return {"opportunity_id": str(chosen)}
         shown = tracker.get_slot("shown_ids") or []
-        if latest_intent(tracker) == "sign_up" and len(shown) == 1 and tracker.get_slot("opportunity_id") is None:
+        if (latest_intent(tracker) == "sign_up" and len(shown) == 1 and tracker.get_slot("opportunity_id") is None
+                and not mentions_position(latest_text(tracker))):
             return {"opportunity_id": str(shown[0])}
         return {}
 

@@ -12,6 +12,8 @@ INTERRUPTIONS: frozenset[str] = frozenset({
     "help", "bot_challenge", "human_handoff", "forget_me", "deny", "goodbye", "greet", "thank",
     "subscribe_alerts", "unsubscribe_alerts",
 })
+# Intents that move around the results; never an answer to "where do you live?".
+NAVIGATION: frozenset[str] = frozenset({"more_results", "more_info", "sign_up", "change_search", "post_need"})
 NO_PREFERENCE = "geen_voorkeur"
 _NO_PREFERENCE = re.compile(
     r"\b(geen voorkeur|maakt (me |mij )?niet (zo(veel)? )?uit|maakt niks uit|alles( is goed)?|"
@@ -74,13 +76,19 @@ def shared_position(tracker: Tracker) -> tuple[float, float] | None:
         return None
 
 
-def is_answer(tracker: Tracker, slot: str) -> bool:
+def is_answer(tracker: Tracker, slot: str, also_not: frozenset[str] = frozenset()) -> bool:
     """Whether the latest message answers the form's question for `slot` (not an interruption)."""
+    intent = latest_intent(tracker)
     return (
         tracker.get_slot("requested_slot") == slot
-        and latest_intent(tracker) not in INTERRUPTIONS
+        and intent not in INTERRUPTIONS
+        and intent not in also_not
         and bool(latest_text(tracker))
     )
+
+
+def mentions_position(text: str) -> bool:
+    return bool(_ORDINAL_WORDS.search(text or "") or _NUMBER.match(text or ""))
 
 
 def says_no_preference(text: str) -> bool:

@@ -143,3 +143,19 @@ async def test_naming_the_town_picks_one_of_the_ambiguous_places(app_db, domain)
         picked = await run(FORM, make_tracker(text=answer, requested_slot="location", active_loop="search_form",
                                               slots={"location_candidates": candidates}), domain)
         assert picked.slots["geo"]["municipality_code"] == "0344", answer
+
+
+async def test_a_place_resolved_earlier_is_not_asked_again_when_the_search_is_refined(app_db, domain):
+    geo = {"name": "Lombok", "pc4": "3531", "municipality_code": "0344", "lat": 52.09, "lon": 5.10}
+    tracker = make_tracker(text="liever in het weekend", entities={"time": "weekend"},
+                           slots={"location": "Lombok", "geo": geo, "interests": ["groen"]})
+    tracker.events.append({"event": "slot", "name": "location", "value": "Lombok"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots["location"] == "Lombok"
+    assert "location_candidates" not in outcome.slots or outcome.slots["location_candidates"] is None
+    assert outcome.messages == []
+
+
+async def test_more_is_never_taken_for_a_place(app_db, domain):
+    tracker = make_tracker(text="meer", intent="more_results", requested_slot="location", active_loop="search_form")
+    assert "location" not in (await run(FORM, tracker, domain)).slots

@@ -108,3 +108,9 @@ async def test_the_channels_own_word_keys_the_resident(app_db, domain):
     with app_db.session() as session:
         resident = session.scalars(select(Resident)).one()
     assert (resident.channel, resident.sender_id) == ("telegram", "telegram:42")
+
+
+async def test_a_position_that_was_not_shown_picks_nothing(app_db, domain):
+    oid = _opportunity(app_db)
+    tracker = make_tracker(text="de tweede", intent="sign_up", slots={"shown_ids": [oid]})
+    assert "opportunity_id" not in (await run(FORM, tracker, domain)).slots
