@@ -15,6 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,6 +26,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 MAX_QUERY_CHARS = 200
+MAX_ID = 2**31 - 1
+DEMAND_LIMIT = 20
 
 
 class CliError(Exception):
@@ -76,6 +79,16 @@ def _number(kind: type, low: float, high: float) -> Callable[[str], Any]:
     return parse
 
 
+def _day(text: str) -> date:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(messages.cli_bad_date(text)) from None
+    if day > date.today():
+        raise argparse.ArgumentTypeError(messages.cli_future_date(text))
+    return day
+
+
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     text = messages.CLI_HELP[lang]
     parser = _Parser(prog="doemee", description=text["description"], epilog=text["epilog"], add_help=False)
@@ -110,6 +123,22 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     sub = command("geo", cmd_geo)
     sub.add_argument("query", metavar="QUERY", help=text["geo.query"])
     sub.add_argument("--json", action="store_true", help=text["geo.json"])
+
+    sub = command("concepts", cmd_concepts)
+    sub.add_argument("--json", action="store_true", help=text["concepts.json"])
+
+    sub = command("approve", cmd_approve)
+    sub.add_argument("id", metavar="ID", type=_number(int, 1, MAX_ID), help=text["approve.id"])
+
+    sub = command("reject", cmd_reject)
+    sub.add_argument("id", metavar="ID", type=_number(int, 1, MAX_ID), help=text["reject.id"])
+    sub.add_argument("--reason", metavar="TEXT", default=None, help=text["reject.reason"])
+
+    sub = command("demand", cmd_demand)
+    sub.add_argument("--since", metavar="JJJJ-MM-DD" if lang == "nl" else "YYYY-MM-DD", type=_day, default=None, help=text["demand.since"])
+    sub.add_argument("--municipality", metavar="NAME|CODE", default=None, help=text["demand.municipality"])
+    sub.add_argument("--limit", metavar="N", type=_number(int, 1, 1000), default=DEMAND_LIMIT, help=text["demand.limit"])
+    sub.add_argument("--json", action="store_true", help=text["demand.json"])
 
     command("setup", cmd_setup)
     command("geo-fetch", cmd_geo_fetch)
@@ -299,6 +328,153 @@ def cmd_geo(args: argparse.Namespace) -> int:
             location.pc4, location.lat, location.lon,
         ))
     return EXIT_OK
+
+
+def cmd_concepts(args: argparse.Namespace) -> int:
+    from doemee.moderation import list_concepts
+
+    database = _database()
+    with database.session() as session:
+        concepts = list_concepts(session)
+    if args.json:
+        _say(json.dumps([c.as_dict() for c in concepts], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not concepts:
+        _say(messages.CLI_CONCEPTS_NONE)
+        return EXIT_OK
+    _say(messages.cli_concepts_header(len(concepts)))
+    for concept in concepts:
+        _say()
+        for line in messages.cli_concept_lines(
+            concept.id, _one_line(concept.title), _one_line(concept.initiative), concept.category_label,
+            _one_line(concept.place), concept.postcode, concept.time_commitment, concept.created_at,
+            concept.contact_email, _one_line(concept.description),
+        ):
+            _say(line)
+    _say()
+    _say(messages.CLI_CONCEPTS_HINT)
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from doemee.moderation import approve
+
+    return _decide(lambda session: approve(session, args.id))
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    from doemee.moderation import reject
+
+    return _decide(lambda session: reject(session, args.id, args.reason))
+
+
+def _decide(decide: Callable[[Any], Any]) -> int:
+    """Stores the decision, then tells the initiative; a failed mail never undoes the decision."""
+    from doemee.moderation import ModerationError, notify_decision
+    from doemee.settings import get_settings
+
+    database = _database()
+    try:
+        with database.session() as session:
+            decision = decide(session)
+    except ModerationError as error:
+        raise CliError(error.message) from None
+    if decision.approved:
+        _say(messages.cli_approved(decision.opportunity_id, _one_line(decision.title), decision.status))
+    else:
+        _say(messages.cli_rejected(decision.opportunity_id, _one_line(decision.title)))
+    try:
+        delivery = notify_decision(decision, get_settings())
+    except OSError:
+        raise CliError(messages.cli_notice_failed(decision.contact_email), code=EXIT_FAILED) from None
+    if delivery.outbox_file is not None:
+        _say(messages.cli_notice_in_outbox(decision.contact_email, str(delivery.outbox_file)))
+    else:
+        _say(messages.cli_notice_sent(decision.contact_email))
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """Stored text as one terminal line: whitespace collapsed, nothing the terminal would act on."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def _municipality_code(text: str) -> str:
+    """The CBS code a name or code stands for, or a CliError saying why not."""
+    from doemee.geo.types import Outcome
+
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_QUERY_CHARS:
+        raise CliError(messages.cli_unknown_municipality(cleaned))
+    geo = _geo()
+    digits = cleaned.upper().removeprefix("GM")
+    if digits.isdigit():
+        if len(digits) <= 4 and geo.municipality(digits) is not None:
+            return digits.zfill(4)
+        raise CliError(messages.cli_unknown_municipality(cleaned))
+    result = geo.resolve(cleaned)
+    if result.outcome is Outcome.AMBIGUOUS:
+        codes = {c.municipality_code: c.municipality for c in result.candidates}
+        if len(codes) == 1:
+            return next(iter(codes))
+        raise CliError(messages.cli_ambiguous_municipality(cleaned, sorted(set(codes.values()))))
+    if result.outcome is not Outcome.FOUND or result.location is None or not result.location.municipality_code:
+        raise CliError(messages.cli_unknown_municipality(cleaned))
+    return result.location.municipality_code
+
+
+def cmd_demand(args: argparse.Namespace) -> int:
+    from doemee.demand import default_since, unmet_demand
+
+    code = _municipality_code(args.municipality) if args.municipality is not None else None
+    since = args.since or default_since()
+    geo = _geo()
+    database = _database()
+    with database.session() as session:
+        report = unmet_demand(session, since, geo.municipality, municipality_code=code, limit=args.limit)
+    if args.json:
+        _say(json.dumps({
+            "since": report.since.isoformat(),
+            "municipality_code": report.municipality_code,
+            "municipality": geo.municipality(code) if code else None,
+            "total_searches": report.total_searches,
+            "total_unmet": report.total_unmet,
+            "rows": [row.as_dict() for row in report.rows],
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    where = geo.municipality(code) if code else None
+    if not report.rows:
+        _say(messages.cli_demand_none(report.since, where))
+        return EXIT_OK
+    _say(messages.cli_demand_header(report.since, where, report.total_searches, report.total_unmet))
+    _say()
+    table = [list(messages.DEMAND_COLUMNS)] + [
+        [
+            row.municipality or messages.DEMAND_UNKNOWN_MUNICIPALITY,
+            row.category_label or messages.DEMAND_ANY_CATEGORY,
+            str(row.searches), str(row.unmet), messages.cli_demand_share(row.unmet_share),
+            str(row.open_opportunities),
+        ]
+        for row in report.rows
+    ]
+    for line in _columns(table, numeric_from=2):
+        _say(line)
+    _say()
+    _say(messages.CLI_DEMAND_NOTE)
+    return EXIT_OK
+
+
+def _columns(table: list[list[str]], numeric_from: int) -> list[str]:
+    """Rows as aligned text columns; numbers right-aligned so they compare at a glance."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = [
+            cell.rjust(widths[i]) if i >= numeric_from else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -868,3 +868,204 @@ def _alert_km(value: float) -> str:
     if value < 1:
         return "minder dan 1 km"
     return f"{value:.0f} km".replace(".", ",")
+
+
+# --- moderation and demand (doemee/moderation.py, doemee/demand.py) ---------
+
+CLI_HELP["nl"].update({
+    "concepts": "toon de oproepen uit de chat die wachten op controle",
+    "concepts.description": (
+        "Toont de oproepen die initiatieven in de chat plaatsten en die nog niet zichtbaar zijn, "
+        "de oudste eerst. Je ziet ook het e-mailadres van het initiatief."
+    ),
+    "concepts.json": "geef het antwoord als JSON",
+    "approve": "keur een oproep goed: inwoners kunnen hem dan vinden",
+    "approve.description": (
+        "Zet een oproep uit de chat open, zodat inwoners hem kunnen vinden. "
+        "Het initiatief krijgt daarover een e-mail."
+    ),
+    "approve.id": "het nummer van de oproep (zie doemee concepts)",
+    "reject": "wijs een oproep af: hij komt niet in DoeMee",
+    "reject.description": (
+        "Sluit een oproep uit de chat, zodat inwoners hem nooit zien. "
+        "Het initiatief krijgt daarover een e-mail, met de reden als je die geeft."
+    ),
+    "reject.id": "het nummer van de oproep (zie doemee concepts)",
+    "reject.reason": "waarom niet; dit staat in de e-mail aan het initiatief",
+    "demand": "zie waar inwoners zoeken en niets vinden",
+    "demand.description": (
+        "Telt per gemeente en per interesse hoe vaak inwoners zochten, hoe vaak ze niets vonden "
+        "binnen hun straal, en hoeveel open plekken er nu zijn. Wat het vaakst niets opleverde, staat bovenaan. "
+        "Er staat niets in over wie er zocht."
+    ),
+    "demand.since": "tel zoekvragen vanaf deze dag, JJJJ-MM-DD (standaard 90 dagen terug)",
+    "demand.municipality": "alleen deze gemeente: naam of CBS-code (bijvoorbeeld Utrecht of 0344)",
+    "demand.limit": "hoeveel regels je hooguit wilt zien (standaard 20)",
+    "demand.json": "geef het antwoord als JSON",
+})
+CLI_HELP["en"].update({
+    "concepts": "list the needs from the chat waiting for moderation",
+    "concepts.description": (
+        "Lists the needs initiatives posted in the chat that are not visible yet, oldest first, "
+        "with the initiative's email address."
+    ),
+    "concepts.json": "print JSON",
+    "approve": "approve a need: residents can find it",
+    "approve.description": "Opens a need from the chat so residents can find it, and emails the initiative.",
+    "approve.id": "the need's number (see doemee concepts)",
+    "reject": "reject a need: it never appears in DoeMee",
+    "reject.description": "Closes a need from the chat so residents never see it, and emails the initiative.",
+    "reject.id": "the need's number (see doemee concepts)",
+    "reject.reason": "why not; it goes into the email to the initiative",
+    "demand": "see where residents search and find nothing",
+    "demand.description": (
+        "Counts per municipality and interest how often residents searched, how often nothing lay inside "
+        "their radius, and how many opportunities are open there now; most unmet first. Holds nothing about "
+        "who searched."
+    ),
+    "demand.since": "count searches from this day, YYYY-MM-DD (default 90 days ago)",
+    "demand.municipality": "only this municipality: name or CBS code (e.g. Utrecht or 0344)",
+    "demand.limit": "at most this many rows (default 20)",
+    "demand.json": "print JSON",
+})
+
+_MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+_STATUS_WORDS = {"open": "al open", "filled": "al vol", "closed": "gesloten", "concept": "een concept"}
+
+
+def dutch_date(day) -> str:
+    """`day` (a date or datetime) as "3 maart 2025"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def moderation_unknown_id(opportunity_id: int) -> str:
+    return f"Oproep {opportunity_id} bestaat niet. Kijk met doemee concepts welke oproepen wachten."
+
+
+def moderation_not_a_concept(opportunity_id: int, status: str) -> str:
+    state = _STATUS_WORDS.get(status, status)
+    return f"Oproep {opportunity_id} wacht niet op controle: hij is {state}."
+
+
+def moderation_reason_too_long(limit: int, length: int) -> str:
+    return f"De reden is te lang ({length} tekens). Hoogstens {limit} tekens."
+
+
+CLI_CONCEPTS_NONE = "Er wachten geen oproepen op controle."
+
+
+def cli_concepts_header(count: int) -> str:
+    if count == 1:
+        return "Er wacht 1 oproep op controle:"
+    return f"Er wachten {count} oproepen op controle. De oudste eerst:"
+
+
+def cli_concept_lines(
+    opportunity_id: int, title: str, initiative: str, category_label: str, place: str, postcode: str,
+    time_commitment: str, created_at, contact_email: str, description: str,
+) -> list[str]:
+    return [
+        f"#{opportunity_id}  {title} – {initiative}",
+        f"    {category_label} · {place} ({postcode}) · {time_commitment}",
+        f"    Geplaatst op {dutch_date(created_at)} · contact: {contact_email}",
+        f"    {description}",
+    ]
+
+
+CLI_CONCEPTS_HINT = "Goedkeuren: doemee approve NUMMER. Afwijzen: doemee reject NUMMER --reason \"...\"."
+
+
+def cli_approved(opportunity_id: int, title: str, status: str) -> str:
+    if status == "open":
+        return f"Oproep {opportunity_id} (\"{title}\") is goedgekeurd. Inwoners kunnen hem nu vinden."
+    return f"Oproep {opportunity_id} (\"{title}\") is goedgekeurd, maar de einddatum is voorbij. Hij blijft gesloten."
+
+
+def cli_rejected(opportunity_id: int, title: str) -> str:
+    return f"Oproep {opportunity_id} (\"{title}\") is afgewezen. Inwoners zien hem niet."
+
+
+def cli_notice_sent(email: str) -> str:
+    return f"Het initiatief kreeg een e-mail op {email}."
+
+
+def cli_notice_in_outbox(email: str, path: str) -> str:
+    return f"Er is geen mailserver ingesteld. De e-mail aan {email} staat in {path}."
+
+
+def cli_notice_failed(email: str) -> str:
+    return f"Het besluit is opgeslagen, maar de e-mail aan {email} kon niet weg. Laat het initiatief het zelf weten."
+
+
+def moderation_approved_subject(title: str) -> str:
+    return f"Je oproep staat in DoeMee: {title}"
+
+
+def moderation_approved_body(initiative: str, title: str) -> str:
+    return (
+        f"Beste {initiative},\n\n"
+        f"Het vrijwilligerscentrum heeft je oproep \"{title}\" bekeken. Hij staat nu in DoeMee. "
+        "Inwoners kunnen hem vinden als ze in de chat zoeken.\n\n"
+        "Meldt iemand zich aan? Dan krijg je een e-mail met de voornaam en het contact van die persoon.\n\n"
+        "Groet,\nDoeMee\n"
+    )
+
+
+def moderation_rejected_subject(title: str) -> str:
+    return f"Je oproep staat niet in DoeMee: {title}"
+
+
+def moderation_rejected_body(initiative: str, title: str, reason: str | None, contact: str) -> str:
+    why = f"De reden: {reason}\n\n" if reason else ""
+    return (
+        f"Beste {initiative},\n\n"
+        f"Het vrijwilligerscentrum heeft je oproep \"{title}\" bekeken. We zetten hem niet in DoeMee.\n\n"
+        f"{why}"
+        f"Heb je vragen, of wil je het samen nog eens bekijken? Neem contact op met {contact}.\n\n"
+        "Groet,\nDoeMee\n"
+    )
+
+
+def cli_bad_date(value: str) -> str:
+    return f"'{_shown(value)}' is geen datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2025-01-31"
+
+
+def cli_future_date(value: str) -> str:
+    return f"{_shown(value)} ligt in de toekomst. Kies een dag van vandaag of eerder"
+
+
+def cli_unknown_municipality(value: str) -> str:
+    return f"'{_shown(value)}' ken ik niet als gemeente. Geef de naam of de CBS-code, bijvoorbeeld Utrecht of 0344."
+
+
+def cli_ambiguous_municipality(value: str, municipalities: list[str]) -> str:
+    return f"'{_shown(value)}' kan in meer gemeenten liggen: {', '.join(municipalities)}. Geef de CBS-code."
+
+
+DEMAND_ANY_CATEGORY = "(alles)"
+DEMAND_UNKNOWN_MUNICIPALITY = "(onbekend)"
+DEMAND_COLUMNS = ("Gemeente", "Interesse", "Zoekvragen", "Niets gevonden", "Aandeel", "Open plekken")
+
+
+def cli_demand_header(since, municipality: str | None, searches: int, unmet: int) -> str:
+    where = f" in {municipality}" if municipality else ""
+    zoekvragen = "1 zoekvraag" if searches == 1 else f"{searches} zoekvragen"
+    return f"Sinds {dutch_date(since)}{where}: {zoekvragen}, waarvan {unmet} zonder plek binnen de straal."
+
+
+def cli_demand_none(since, municipality: str | None) -> str:
+    where = f" in {municipality}" if municipality else ""
+    return f"Sinds {dutch_date(since)}{where} heeft niemand gezocht."
+
+
+def cli_demand_share(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+CLI_DEMAND_NOTE = (
+    "Niets gevonden: geen open plek binnen de straal van de zoeker. "
+    "Een zoekvraag met meer interesses telt bij elke interesse mee."
+)

@@ -1,0 +1,155 @@
+"""The volunteer centre checks needs posted in the chat before residents see them.
+
+A need from the chat waits as a concept (`doemee.needs`). The centre reads
+the queue oldest first, so nobody waits longest by accident, and opens or
+closes each one. The initiative hears the outcome by email; the decision
+is stored first and mailed after, so a mail server that is down never undoes
+a moderator's work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from doemee import messages
+from doemee.categories import LABELS
+from doemee.notify import Delivery, ModerationNotice, send_moderation_notice
+from doemee.opportunities import status_for
+from doemee.settings import Settings
+from doemee.storage.models import Initiative, Opportunity, Status
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One need waiting for the centre; the contact email is for the centre only."""
+
+    id: int
+    initiative: str
+    title: str
+    description: str
+    category: str
+    category_label: str
+    postcode: str
+    place: str
+    time_commitment: str
+    contact_email: str
+    created_at: datetime
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "initiative": self.initiative,
+            "title": self.title,
+            "description": self.description,
+            "category": self.category,
+            "category_label": self.category_label,
+            "postcode": self.postcode,
+            "place": self.place,
+            "time_commitment": self.time_commitment,
+            "contact_email": self.contact_email,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the centre decided about one concept, and whom to tell."""
+
+    opportunity_id: int
+    approved: bool
+    status: str
+    title: str
+    initiative: str
+    contact_email: str
+    reason: str | None = None
+
+    def notice(self) -> ModerationNotice:
+        return ModerationNotice(
+            to_email=self.contact_email, initiative=self.initiative, title=self.title,
+            approved=self.approved, reason=self.reason,
+        )
+
+
+class ModerationError(ValueError):
+    """A decision that cannot be made; `message` is one Dutch line for the moderator."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+MAX_REASON_CHARS = 1000
+
+
+def list_concepts(session: Session) -> list[Concept]:
+    """Every need still waiting, oldest first (ties by id, so the order is stable)."""
+    statement = (
+        select(Opportunity, Initiative)
+        .join(Initiative, Opportunity.initiative_id == Initiative.id)
+        .where(Opportunity.status == Status.CONCEPT.value)
+        .order_by(Opportunity.created_at, Opportunity.id)
+    )
+    return [
+        Concept(
+            id=o.id, initiative=i.name, title=o.title, description=o.description, category=o.category,
+            category_label=LABELS.get(o.category, o.category), postcode=o.postcode, place=o.place,
+            time_commitment=o.time_commitment, contact_email=o.contact_email,
+            created_at=_aware(o.created_at),
+        )
+        for o, i in session.execute(statement)
+    ]
+
+
+def approve(session: Session, opportunity_id: int, now: datetime | None = None) -> Decision:
+    """Opens the concept for residents; raises ModerationError for an unknown id or a non-concept."""
+    opportunity = _concept(session, opportunity_id)
+    moment = now or datetime.now(timezone.utc)
+    opportunity.status = status_for(opportunity.valid_until, Status.OPEN.value, _day(moment))
+    session.flush()
+    return _decision(opportunity, approved=True)
+
+
+def reject(session: Session, opportunity_id: int, reason: str | None = None) -> Decision:
+    """Closes the concept. The reason only goes into the email: there is no column to keep it."""
+    cleaned = " ".join((reason or "").split())
+    if len(cleaned) > MAX_REASON_CHARS:
+        raise ModerationError(messages.moderation_reason_too_long(MAX_REASON_CHARS, len(cleaned)))
+    opportunity = _concept(session, opportunity_id)
+    opportunity.status = Status.CLOSED.value
+    session.flush()
+    return _decision(opportunity, approved=False, reason=cleaned or None)
+
+
+def notify_decision(decision: Decision, settings: Settings) -> Delivery:
+    """Mails the initiative; raises OSError (incl. SMTP errors) when it could not be delivered."""
+    return send_moderation_notice(decision.notice(), settings)
+
+
+def _concept(session: Session, opportunity_id: int) -> Opportunity:
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None:
+        raise ModerationError(messages.moderation_unknown_id(opportunity_id))
+    if opportunity.status != Status.CONCEPT.value:
+        raise ModerationError(messages.moderation_not_a_concept(opportunity_id, opportunity.status))
+    return opportunity
+
+
+def _decision(opportunity: Opportunity, approved: bool, reason: str | None = None) -> Decision:
+    return Decision(
+        opportunity_id=opportunity.id, approved=approved, status=opportunity.status,
+        title=opportunity.title, initiative=opportunity.initiative.name,
+        contact_email=opportunity.contact_email, reason=reason,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _day(moment: datetime) -> date:
+    return _aware(moment).date()
