@@ -89,6 +89,7 @@ class Stack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONUNBUFFERED": "1",
+            "SANIC_HOST": "127.0.0.1",  # the action server: loopback only
         }
         env.update(self.extra_env)
         return env
