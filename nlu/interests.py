@@ -106,24 +106,24 @@ def _exact_slug(words: List[Word]) -> Optional[str]:
     return None
 
 
-def _stem_slug(word: str) -> Optional[str]:
+def _stem_key(word: str) -> Optional[str]:
     exact = _index()[0]
     for suffix in _SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 4 and stem in exact and stem not in _ONLY_AFTER:
-            return exact[stem]
+            return stem
     return None
 
 
-def _typo_slug(word: str) -> Optional[str]:
+def _typo_key(word: str) -> Optional[str]:
     if len(word) < 5 or looks_known(word):
         return None
     allowed = 1 if len(word) < 9 else 2
     best = process.extractOne(word, _single_words(), scorer=OSA.distance, score_cutoff=allowed)
-    return _index()[0][best[0]] if best else None
+    return best[0] if best else None
 
 
-def _compound_slug(word: str) -> Optional[str]:
+def _compound_key(word: str) -> Optional[str]:
     """A compound that starts with an interest word: "voetbalclub", "ouderenwerk".
 
     A word the lexicon knows counts only when its rest is a word too, so
@@ -135,7 +135,7 @@ def _compound_slug(word: str) -> Optional[str]:
         rest = word[len(key):]
         if len(key) >= 5 and word.startswith(key) and len(rest) >= 3:
             if not looks_known(word) or (looks_known(rest) and not rest.startswith(_ADJECTIVE_ENDINGS)):
-                return _index()[0][key]
+                return key
     return None
 
 
@@ -168,7 +168,8 @@ def find_interests(text: str) -> List[Span]:
             key = " ".join(_plain(w.text) for w in chunk)
             slug = _exact_slug(chunk) if _allowed(key, previous) else None
             if slug is None and size == 1 and _allowed(key, previous):
-                slug = _stem_slug(key) or _typo_slug(key) or _compound_slug(key)
+                base = _stem_key(key) or _typo_key(key) or _compound_key(key)
+                slug = _index()[0][base] if base and _allowed(base, previous) else None
             if slug:
                 spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, slug))
                 i += size

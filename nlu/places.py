@@ -48,7 +48,7 @@ _AREA_WORDS = frozenset({"buurt", "omgeving", "regio", "gemeente", "wijk", "cent
 
 
 class Gazetteer:
-    """Name keys of every known place, with the value to report and whether it is a common word."""
+    """Name keys of every known place with the value to report, and the typo targets."""
 
     def __init__(self, names: Sequence[str], canonical: Dict[str, str], major: FrozenSet[str]) -> None:
         self.values: Dict[str, str] = {}
@@ -160,7 +160,9 @@ def find_places(text: str) -> List[Span]:
             taken[i:i + size] = [True] * size
     claimed = None
     for i, word in enumerate(words):
-        if taken[i] or word.text[:1].isdigit() or len(word.text) < 6 or looks_known(word.text) or is_common(word.text):
+        if taken[i] or word.text[:1].isdigit() or len(word.text) < 6:
+            continue
+        if looks_known(word.text) or is_common(word.text):
             continue
         key = places.near(word.text)
         if key is None:
