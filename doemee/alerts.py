@@ -1,29 +1,36 @@
 """Alert subscriptions: "tell me when something new like this turns up".
 
-A subscription stores a search (interests, place, radius, times) for one
-pseudonymous resident. A channel that can push (the Telegram bot) calls,
-about once a minute:
+A subscription stores a search (interests, place, radius, times, and for a
+centre's widget the centre's region) for one pseudonymous resident. A
+channel that can push (the Telegram bot) calls, about once a minute:
 
     with database.session() as session:
-        for alert in due_alerts(session, now):
-            send alert.matches to (alert.channel, alert.sender_id)
+        for alert in due_alerts(session, now, channel="telegram"):
+            send alert.matches to alert.sender_id
             mark_sent(session, alert.subscription_id, now)
 
-`due_alerts` returns only opportunities published after the previous
-message (or after subscribing), and nothing for a subscription that already
-got a message in the last 24 hours, so a resident gets at most one alert a
-day and never the same opportunity twice.
+A channel that cannot push (the web widget) asks when the resident comes
+back: `news_for` returns that resident's news and marks it sent at once.
+
+Both return only opportunities published after the previous message (or
+after subscribing), and nothing for a subscription that already got a
+message in the last 24 hours, so a resident gets at most one alert a day
+and never the same opportunity twice. "Published" is `published_at`: a
+concept a moderator approves today is news today, whenever it was written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from doemee.geo.distance import haversine_km
 from doemee.matching.engine import find
 from doemee.matching.query import DEFAULT_RADIUS_KM, Match, SearchQuery
 from doemee.residents import find_resident, get_or_create
@@ -31,7 +38,6 @@ from doemee.storage.models import AlertSubscription, Opportunity, Resident, Stat
 
 MIN_INTERVAL = timedelta(days=1)
 MAX_PER_ALERT = 5
-_SCAN_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class AlertCriteria:
     interests: tuple[str, ...] = ()
     times: tuple[str, ...] = ()
     radius_km: float = DEFAULT_RADIUS_KM
+    municipality_codes: tuple[str, ...] = ()  # CBS codes of a centre's region; empty: the whole country
 
 
 @dataclass(frozen=True)
@@ -62,14 +69,15 @@ def subscribe(session: Session, channel: str, sender_id: str, criteria: AlertCri
     resident = get_or_create(session, channel, sender_id)
     interests = _joined(criteria.interests)
     times = _joined(criteria.times)
+    region = _joined(criteria.municipality_codes)
     for existing in session.scalars(select(AlertSubscription).where(AlertSubscription.resident_id == resident.id)):
-        if (existing.interests, existing.times, existing.pc4, existing.radius_km) == (
-            interests, times, criteria.pc4, criteria.radius_km,
+        if (existing.interests, existing.times, existing.pc4, existing.radius_km, existing.municipality_codes) == (
+            interests, times, criteria.pc4, criteria.radius_km, region,
         ) and abs(existing.lat - criteria.lat) < 1e-6 and abs(existing.lon - criteria.lon) < 1e-6:
             return existing, False
     subscription = AlertSubscription(
         resident_id=resident.id, interests=interests, times=times, pc4=criteria.pc4,
-        lat=criteria.lat, lon=criteria.lon, radius_km=criteria.radius_km,
+        lat=criteria.lat, lon=criteria.lon, radius_km=criteria.radius_km, municipality_codes=region,
     )
     session.add(subscription)
     session.flush()
@@ -92,30 +100,26 @@ def subscriptions_of(session: Session, channel: str, sender_id: str) -> list[Ale
     return list(session.scalars(select(AlertSubscription).where(AlertSubscription.resident_id == resident.id)))
 
 
-def due_alerts(session: Session, now: datetime) -> list[DueAlert]:
-    """Every subscription with news to send now (see the module docstring)."""
-    now = _aware(now)
-    rows = session.execute(
-        select(AlertSubscription, Resident).join(Resident, AlertSubscription.resident_id == Resident.id)
-    ).all()
-    waiting: list[tuple[AlertSubscription, Resident, datetime]] = []
-    for subscription, resident in rows:
-        last = _aware(subscription.last_sent_at) if subscription.last_sent_at else None
-        if last is None or now - last >= MIN_INTERVAL:
-            waiting.append((subscription, resident, last or _aware(subscription.created_at)))
-    if not waiting:
-        return []
-    published = _published_since(session, min(since for _, _, since in waiting), now)
-    due: list[DueAlert] = []
-    for subscription, resident, since in waiting:
-        fresh = {oid for oid, created in published.items() if created > since}
-        if not fresh:
-            continue
-        matches = _new_matches(session, subscription, fresh)
-        if matches:
-            due.append(DueAlert(
-                subscription.id, resident.channel, resident.sender_id, subscription.pc4 or "", matches,
-            ))
+def due_alerts(session: Session, now: datetime, channel: str | None = None) -> list[DueAlert]:
+    """Every subscription (of `channel`, when given) with news to send now (see the module docstring)."""
+    statement = _subscriptions()
+    if channel is not None:
+        statement = statement.where(Resident.channel == channel)
+    return _news(session, session.execute(statement).all(), _aware(now))
+
+
+def news_for(session: Session, channel: str, sender_id: str, now: datetime) -> list[DueAlert]:
+    """This resident's news, one alert per subscription, marked sent: for a channel that shows it on return.
+
+    Asking again straight after returns nothing: the news is shown once, and
+    the next comes no sooner than a day later, as on a channel that pushes.
+    """
+    statement = _subscriptions().where(Resident.channel == channel, Resident.sender_id == sender_id)
+    moment = _aware(now)
+    due = _news(session, session.execute(statement).all(), moment)
+    for alert in due:
+        mark_sent(session, alert.subscription_id, moment)
+    session.flush()
     return due
 
 
@@ -126,27 +130,83 @@ def mark_sent(session: Session, subscription_id: int, now: datetime) -> None:
         subscription.last_sent_at = _aware(now)
 
 
-def _published_since(session: Session, since: datetime, now: datetime) -> dict[int, datetime]:
-    """Open opportunities created in (since, now], with their creation time."""
+class _Fresh(NamedTuple):
+    """An opportunity published inside the window, with what a quick look at it needs."""
+
+    published_at: datetime
+    category: str
+    lat: float
+    lon: float
+    remote: bool
+    municipality_code: str | None
+
+
+def _subscriptions() -> Select:
+    return select(AlertSubscription, Resident).join(Resident, AlertSubscription.resident_id == Resident.id)
+
+
+def _news(session: Session, rows: Sequence, now: datetime) -> list[DueAlert]:
+    waiting: list[tuple[AlertSubscription, Resident, datetime]] = []
+    for subscription, resident in rows:
+        last = _aware(subscription.last_sent_at) if subscription.last_sent_at else None
+        if last is None or now - last >= MIN_INTERVAL:
+            waiting.append((subscription, resident, last or _aware(subscription.created_at)))
+    if not waiting:
+        return []
+    fresh = _published_between(session, min(since for _, _, since in waiting), now)
+    moments = [f.published_at for f in fresh]
+    due: list[DueAlert] = []
+    for subscription, resident, since in waiting:
+        newer = fresh[bisect_right(moments, since):]
+        if not any(_may_fit(subscription, f) for f in newer):
+            continue
+        matches = _new_matches(session, subscription, since, now)
+        if matches:
+            due.append(DueAlert(
+                subscription.id, resident.channel, resident.sender_id, subscription.pc4 or "", matches,
+            ))
+    return due
+
+
+def _published_between(session: Session, since: datetime, now: datetime) -> list[_Fresh]:
+    """Open opportunities published in (since, now], oldest first: read once for every subscription."""
     rows = session.execute(
-        select(Opportunity.id, Opportunity.created_at).where(
+        select(
+            Opportunity.published_at, Opportunity.category, Opportunity.lat, Opportunity.lon,
+            Opportunity.remote, Opportunity.municipality_code,
+        ).where(
             Opportunity.status == Status.OPEN.value,
-            Opportunity.created_at > since,
-            Opportunity.created_at <= now,
-        )
+            Opportunity.published_at > since,
+            Opportunity.published_at <= now,
+        ).order_by(Opportunity.published_at)
     ).all()
-    return {oid: _aware(created) for oid, created in rows}
+    return [_Fresh(_aware(r[0]), *r[1:]) for r in rows]
 
 
-def _new_matches(session: Session, subscription: AlertSubscription, fresh: set[int]) -> tuple[Match, ...]:
+def _may_fit(subscription: AlertSubscription, fresh: _Fresh) -> bool:
+    """A cheap look that rules out most subscriptions before the real search runs.
+
+    Never stricter than `find` (it skips expiry and times), so the search
+    still decides; it only saves a search for a subscriber whose area or
+    interests nothing new touches.
+    """
+    interests = _split(subscription.interests)
+    region = _split(subscription.municipality_codes)
+    if interests and fresh.category not in interests:
+        return False
+    if region and fresh.municipality_code not in region:
+        return False
+    return bool(fresh.remote) or haversine_km(subscription.lat, subscription.lon, fresh.lat, fresh.lon) <= subscription.radius_km
+
+
+def _new_matches(session: Session, subscription: AlertSubscription, since: datetime, now: datetime) -> tuple[Match, ...]:
     query = SearchQuery(
         lat=subscription.lat, lon=subscription.lon, origin=subscription.pc4 or "", pc4=subscription.pc4,
         interests=frozenset(_split(subscription.interests)), times=frozenset(_split(subscription.times)),
-        radius_km=subscription.radius_km, limit=_SCAN_LIMIT,
+        radius_km=subscription.radius_km, limit=MAX_PER_ALERT,
+        municipality_codes=frozenset(_split(subscription.municipality_codes)), published_between=(since, now),
     )
-    result = find(session, query)
-    chosen = [m for m in result.matches if m.within_radius and m.opportunity.id in fresh]
-    return tuple(chosen[:MAX_PER_ALERT])
+    return tuple(m for m in find(session, query).matches if m.within_radius)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -145,6 +145,25 @@ def status_for(valid_until: date | None, wanted: str = Status.OPEN.value, today:
     if valid_until is not None and valid_until < (today or date.today()):
         return Status.CLOSED.value
     return wanted
+
+
+def publish(session: Session, opportunity_id: int, now: datetime) -> Opportunity | None:
+    """Opens an opportunity for residents as of `now` (a concept a moderator approved, say).
+
+    Alerts go by `published_at`, so an opportunity written long ago is still
+    news the day it opens. One already published keeps its first moment; one
+    past its last day closes instead. None when the id is unknown.
+    """
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None:
+        return None
+    moment = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    status = status_for(opportunity.valid_until, Status.OPEN.value, moment.date())
+    if status == Status.OPEN.value and opportunity.published_at is None:
+        opportunity.published_at = moment
+    opportunity.status = status
+    session.flush()
+    return opportunity
 
 
 def find_initiative(session: Session, name: str) -> Initiative | None:

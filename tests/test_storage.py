@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -52,3 +52,33 @@ def test_migrations_build_exactly_the_schema_the_models_describe(database):
 
     with database.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_migration_0004_counts_open_rows_as_published_when_they_were_created(tmp_path):
+    from sqlalchemy import MetaData, Table, insert
+
+    from doemee.storage.database import Database
+    from doemee.storage.migrate import upgrade
+
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(database.engine, "0003")
+    created = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+    row = dict(
+        source="csv", initiative_id=1, title="Tuinier gezocht", description="Help mee.", category="groen",
+        postcode="3511 AB", pc4="3511", place="Utrecht", lat=52.09, lon=5.11, time_commitment="wekelijks",
+        day_parts="", remote=False, contact_email="tuin@example.org", is_demo=False,
+        created_at=created, updated_at=created,
+    )
+    with database.engine.begin() as connection:
+        old = Table("opportunity", MetaData(), autoload_with=connection)  # as revision 0003 left it
+        connection.execute(insert(Initiative.__table__).values(id=1, name="Buurttuin", is_demo=False, created_at=created))
+        connection.execute(insert(old), [
+            {**row, "external_id": "open", "status": "open"},
+            {**row, "external_id": "concept", "status": "concept"},
+        ])
+    database.migrate()
+    with database.session() as s:
+        published = {o.external_id: o.published_at for o in s.scalars(select(Opportunity))}
+    database.dispose()
+    assert published["concept"] is None
+    assert published["open"].replace(tzinfo=timezone.utc) == created

@@ -41,11 +41,28 @@ SCORING_COLUMNS = (_O.id, _O.category, _O.lat, _O.lon, _O.remote, _O.time_commit
 REMOTE_FIRST_CHUNK = 32
 
 
+def _scope(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """Which part of the collection a search may see at all: its region and publication window.
+
+    Kept apart so `find` (every read, alternatives included) and the naive
+    oracle `find_naive` apply the very same rules.
+    """
+    rules: list[ColumnElement[bool]] = []
+    if query.municipality_codes:
+        rules.append(_O.municipality_code.in_(sorted(query.municipality_codes)))
+    if query.published_between is not None:
+        start, end = query.published_between
+        rules.append(_O.published_at > start)
+        rules.append(_O.published_at <= end)
+    return rules
+
+
 def _qualifying(query: SearchQuery, today: date) -> list[ColumnElement[bool]]:
-    """Status, expiry, interests and exclusions: the rules no match may break."""
+    """Status, expiry, interests, exclusions and scope: the rules no match may break."""
     rules: list[ColumnElement[bool]] = [
         _O.status == Status.OPEN.value,
         or_(_O.valid_until.is_(None), _O.valid_until >= today),
+        *_scope(query),
     ]
     if query.interests:
         rules.append(_O.category.in_(sorted(query.interests)))
@@ -131,7 +148,9 @@ def find_naive(session: Session, query: SearchQuery) -> MatchResult:
     """
     prefs = Preferences.of(query)
     rows = session.scalars(
-        select(Opportunity).where(Opportunity.status == Status.OPEN.value).options(joinedload(Opportunity.initiative))
+        select(Opportunity)
+        .where(Opportunity.status == Status.OPEN.value, *_scope(query))
+        .options(joinedload(Opportunity.initiative))
     ).all()
     kept = [
         o for o in rows

@@ -7,7 +7,7 @@ command line and alerts say the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
 DEFAULT_RADIUS_KM = 10.0
@@ -37,6 +37,10 @@ class SearchQuery:
     offset: int = 0
     exclude_ids: frozenset[int] = frozenset()
     today: date | None = None  # None: the real today
+    # A centre's widget searches inside its region only (CBS codes); empty: the whole country.
+    municipality_codes: frozenset[str] = frozenset()
+    # Only what was published in (start, end]: an alert's news since its last message.
+    published_between: tuple[datetime, datetime] | None = None
 
 
 class ReasonKind(str, Enum):

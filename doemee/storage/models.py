@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -108,12 +109,28 @@ class Opportunity(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # When residents could first see it: a concept approved a week after it was
+    # written is news on the day it opens, and alerts go by this moment.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     initiative: Mapped[Initiative] = relationship(back_populates="opportunities")
 
     @property
     def day_part_list(self) -> list[str]:
         return [p for p in self.day_parts.split(";") if p]
+
+
+@event.listens_for(Opportunity.status, "set")
+def _published_on_opening(target: Opportunity, value: str, oldvalue: object, initiator: object) -> None:
+    """The first time an opportunity opens, it is published now.
+
+    Every door that opens one (import, the demo data, a moderator approving
+    a concept) sets the status; stamping here means none of them can forget.
+    A caller that knows the moment better sets `published_at` itself first.
+    Reopening keeps the first moment, so nobody is alerted twice.
+    """
+    if value == Status.OPEN.value and target.published_at is None:
+        target.published_at = utcnow()
 
 
 class Resident(Base):
@@ -162,6 +179,9 @@ class AlertSubscription(Base):
     lon: Mapped[float] = mapped_column(Float)
     radius_km: Mapped[float] = mapped_column(Float, default=10.0)
     times: Mapped[str] = mapped_column(String(120), default="")
+    # CBS codes ","-joined; empty is the whole country. A widget's subscription
+    # keeps its centre's region, as the search it repeats did.
+    municipality_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

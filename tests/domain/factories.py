@@ -25,6 +25,8 @@ def make_opportunity(
     lon: float = UTRECHT[1],
     status: str = "open",
     created_at: datetime | None = None,
+    published_at: datetime | None = None,
+    municipality_code: str = "0344",
     initiative: str | None = None,
     contact_email: str = "tuin@example.org",
 ) -> Opportunity:
@@ -38,9 +40,11 @@ def make_opportunity(
     opportunity = Opportunity(
         source="test", external_id=f"t{number}", initiative=owner, title=title,
         description="Samen de tuin bijhouden met buren.", category=category, postcode="3511",
-        pc4="3511", place="Utrecht", municipality_code="0344", lat=lat, lon=lon,
+        pc4="3511", place="Utrecht", municipality_code=municipality_code, lat=lat, lon=lon,
         time_commitment="wekelijks", day_parts="ochtend", remote=False, contact_email=contact_email,
-        status=status, created_at=moment, updated_at=moment,
+        created_at=moment, updated_at=moment,
+        # An open row counts as published when it was created, unless the test says otherwise.
+        published_at=published_at or (moment if status == "open" else None), status=status,
     )
     session.add(opportunity)
     session.flush()

@@ -35,6 +35,8 @@ def add(session: Session, at: tuple[float, float] = UTRECHT, **fields) -> Opport
         contact_email=f"c{n}@example.org", valid_until=None, status="open", created_at=published(60),
     )
     values.update(fields)
+    if values["status"] == "open":
+        values.setdefault("published_at", values["created_at"])
     if "initiative" not in values:
         values["initiative"] = Initiative(name=f"Initiatief {n}", website=f"https://i{n}.example.org")
     opportunity = Opportunity(**values)
