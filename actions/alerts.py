@@ -27,6 +27,7 @@ class ActionSubscribeAlerts(Action):
         criteria = AlertCriteria(
             lat=query.lat, lon=query.lon, pc4=query.pc4, interests=tuple(sorted(query.interests)),
             times=tuple(sorted(query.times)), radius_km=query.radius_km,
+            municipality_codes=tuple(sorted(query.municipality_codes)),
         )
         channel, sender = channel_of(tracker), tracker.sender_id
         _, created = await get_database().run_sync(lambda session: subscribe(session, channel, sender, criteria))

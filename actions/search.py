@@ -28,6 +28,7 @@ from actions.tracker import (
     is_answer,
     latest_intent,
     latest_text,
+    region_of,
     says_no_preference,
     says_something_else,
     shared_position,
@@ -81,7 +82,7 @@ def _pick_candidate(value: str, candidates: list[dict[str, Any]]) -> dict[str, A
 
 
 def search_query(tracker: Tracker, limit: int = render.PAGE_SIZE, offset: int = 0) -> SearchQuery | None:
-    """The search the slots describe, or None when no place is known yet."""
+    """The search the slots describe, inside the widget's region, or None when no place is known yet."""
     geo = tracker.get_slot("geo")
     if not isinstance(geo, dict):
         return None
@@ -90,7 +91,7 @@ def search_query(tracker: Tracker, limit: int = render.PAGE_SIZE, offset: int = 
     return SearchQuery(
         lat=float(geo["lat"]), lon=float(geo["lon"]), origin=str(geo["name"]), pc4=geo.get("pc4"),
         municipality_code=geo.get("municipality_code"), interests=interests, times=times,
-        limit=limit, offset=offset,
+        limit=limit, offset=offset, municipality_codes=region_of(tracker),
     )
 
 

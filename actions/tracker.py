@@ -28,6 +28,7 @@ _ORDINALS: dict[str, int] = {
     "vierde": 4, "4": 4, "vijfde": 5, "5": 5, "zesde": 6, "6": 6,
 }
 _ORDINAL_WORDS = re.compile(r"\b(eerste|1e|tweede|2e|derde|3e|vierde|vijfde|zesde|laatste)\b", re.IGNORECASE)
+_CBS_CODE = re.compile(r"^\d{4}$")
 _NUMBER = re.compile(r"^\s*(?:de |nummer |nr\.? ?|#)?(\d)\s*\.?\s*$", re.IGNORECASE)
 
 
@@ -38,6 +39,19 @@ def channel_of(tracker: Tracker) -> str:
     if isinstance(channel, str) and channel.strip():
         return channel.strip()[:20]
     return (tracker.get_latest_input_channel() or "rest")[:20]
+
+
+def region_of(tracker: Tracker) -> frozenset[str]:
+    """The CBS codes of the centre whose widget the resident uses; empty: the whole country.
+
+    Read from the message being answered, never from the session's first one:
+    the gateway adds the metadata to every message (typed or a button), so a
+    conversation carried over to another centre's widget follows that centre.
+    """
+    codes = latest_metadata(tracker).get("municipalities")
+    if not isinstance(codes, list):
+        return frozenset()
+    return frozenset(c for c in codes if isinstance(c, str) and _CBS_CODE.match(c))
 
 
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:
