@@ -418,9 +418,13 @@ def _municipality_code(text: str) -> str:
         if len(codes) == 1:
             return next(iter(codes))
         raise CliError(messages.cli_ambiguous_municipality(cleaned, sorted(set(codes.values()))))
-    if result.outcome is not Outcome.FOUND or result.location is None or not result.location.municipality_code:
+    location = result.location
+    if result.outcome is not Outcome.FOUND or location is None or not location.municipality_code:
         raise CliError(messages.cli_unknown_municipality(cleaned))
-    return result.location.municipality_code
+    if result.corrected:
+        # A forgiven typo is fine in a chat, not in a filter: the operator confirms it.
+        raise CliError(messages.cli_did_you_mean_municipality(cleaned, location.name, location.municipality))
+    return location.municipality_code
 
 
 def cmd_demand(args: argparse.Namespace) -> int:

@@ -529,6 +529,24 @@ WEB_WIDGET_LABELS = {
     "defaultGreeting": "Hoi! Ik help je vrijwilligerswerk te vinden bij jou in de buurt. Waar woon je, en wat vind je leuk om te doen?",
 }
 
+# News at the next visit: a widget resident's alerts, shown when the widget opens.
+WEB_NEWS_SIGN_UP = "Aanmelden: {title}"
+WEB_NEWS_STOP = "Stop berichten"
+
+
+def web_news(matches: list) -> str:
+    """The news message: `matches` holds (title, initiative, place, distance_km, remote) tuples."""
+    if len(matches) == 1:
+        lines = ["Welkom terug! Er is iets nieuws dat bij je zoekvraag past:"]
+    else:
+        lines = [f"Welkom terug! Er zijn {len(matches)} nieuwe plekken die bij je zoekvraag passen:"]
+    for title, initiative, place, distance_km, remote in matches:
+        where = "op afstand" if remote else f"{place}, {_alert_km(distance_km)}"
+        lines.append(f"\n• {title}\n  {initiative} ({where})")
+    lines.append("\nWil je meedoen? Kies hieronder. Nieuws krijg je hooguit één keer per dag.")
+    return "\n".join(lines)
+
+
 # The plain page with open opportunities (/kansen).
 WEB_LISTING_TITLE = "Vrijwilligerswerk bij jou in de buurt"
 WEB_LISTING_INTRO = "Dit zijn alle open plekken. Kies een plaats om minder te zien."
@@ -1039,6 +1057,11 @@ def cli_future_date(value: str) -> str:
 
 def cli_unknown_municipality(value: str) -> str:
     return f"'{_shown(value)}' ken ik niet als gemeente. Geef de naam of de CBS-code, bijvoorbeeld Utrecht of 0344."
+
+
+def cli_did_you_mean_municipality(value: str, name: str, municipality: str) -> str:
+    meant = name if name == municipality else f"{name} (gemeente {municipality})"
+    return f"'{_shown(value)}' ken ik niet als gemeente. Bedoel je {meant}?"
 
 
 def cli_ambiguous_municipality(value: str, municipalities: list[str]) -> str:

@@ -10,7 +10,7 @@ a moderator's work.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from doemee import messages
 from doemee.categories import LABELS
 from doemee.notify import Delivery, ModerationNotice, send_moderation_notice
-from doemee.opportunities import status_for
+from doemee.opportunities import publish
 from doemee.settings import Settings
 from doemee.storage.models import Initiative, Opportunity, Status
 
@@ -105,12 +105,15 @@ def list_concepts(session: Session) -> list[Concept]:
 
 
 def approve(session: Session, opportunity_id: int, now: datetime | None = None) -> Decision:
-    """Opens the concept for residents; raises ModerationError for an unknown id or a non-concept."""
-    opportunity = _concept(session, opportunity_id)
-    moment = now or datetime.now(timezone.utc)
-    opportunity.status = status_for(opportunity.valid_until, Status.OPEN.value, _day(moment))
-    session.flush()
-    return _decision(opportunity, approved=True)
+    """Publishes the concept as of `now`, so alerts treat it as news from that moment.
+
+    Raises ModerationError for an unknown id or anything that is not a concept.
+    """
+    _concept(session, opportunity_id)
+    opened = publish(session, opportunity_id, now or datetime.now(timezone.utc))
+    if opened is None:
+        raise ModerationError(messages.moderation_unknown_id(opportunity_id))
+    return _decision(opened, approved=True)
 
 
 def reject(session: Session, opportunity_id: int, reason: str | None = None) -> Decision:
@@ -149,7 +152,3 @@ def _decision(opportunity: Opportunity, approved: bool, reason: str | None = Non
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _day(moment: datetime) -> date:
-    return _aware(moment).date()

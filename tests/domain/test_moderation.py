@@ -75,10 +75,18 @@ def test_a_rejected_concept_is_closed_and_never_matched(db):
     assert find(db, near_utrecht()).matches == ()
 
 
+def test_an_approved_concept_is_published_at_the_moment_of_approval(db):
+    waiting = concept(db)
+    approve(db, waiting.id, now=NOW)
+    published = db.get(Opportunity, waiting.id).published_at
+    assert published.replace(tzinfo=published.tzinfo or timezone.utc) == NOW
+
+
 def test_a_concept_past_its_last_day_stays_closed_when_approved(db):
     waiting = concept(db)
     waiting.valid_until = date(2025, 3, 1)
     assert approve(db, waiting.id, now=NOW).status == "closed"
+    assert db.get(Opportunity, waiting.id).published_at is None
 
 
 @pytest.mark.parametrize("status", ["open", "closed", "filled"])
