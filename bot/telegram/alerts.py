@@ -76,12 +76,13 @@ class AlertPusher:
     async def run_once(self, bot: Bot) -> int:
         """Sends every due Telegram alert; returns how many were sent."""
         now = self.clock()
-        due = await self.database.run_sync(lambda session: due_alerts(session, now))
+        # Only Telegram residents: the widget shows its residents' news when they come back.
+        due = await self.database.run_sync(lambda session: due_alerts(session, now, channel=CHANNEL))
         sent = 0
         for alert in due:
             chat_id = chat_id_of(alert.sender_id)
-            if alert.channel != CHANNEL or chat_id is None:
-                continue  # another channel shows its own alerts
+            if chat_id is None:
+                continue
             text, markup = alert_message(alert, self.store)
             try:
                 await bot.send_message(chat_id, text, reply_markup=markup)

@@ -6,6 +6,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
@@ -17,13 +18,15 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web import origins, pages
 from bot.web.centres import Centre, load_centres
-from bot.web.chat import MAX_BODY_BYTES, ChatError, parse_chat_request
+from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
 from bot.web.config import GatewayConfig
 from bot.web.listing import open_opportunities
+from bot.web.news import news_replies
 from bot.web.rasa import RasaClient, RasaUnavailable, apology
 from bot.web.ratelimit import RateLimiter
 from bot.web.widget import STATIC, WidgetBundle, build_widget
 from doemee import messages
+from doemee.alerts import news_for
 from doemee.storage.database import Database
 
 log = logging.getLogger("doemee.web")
@@ -113,6 +116,27 @@ async def chat(request: Request) -> Response:
         log.warning("rasa answered nothing; is the action server running?")
         return JSONResponse(apology(messages.WEB_NO_ANSWER, parsed.message), headers=cors)
     return JSONResponse(replies, headers=cors)
+
+
+async def news(request: Request) -> Response:
+    """The resident's alerts since their last visit, as chat replies; shown once, then gone."""
+    gateway = _gateway(request)
+    if not _origin_ok(request, gateway):
+        return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
+    cors = {**origins.cors_headers(request.headers.get("origin")), "Cache-Control": "no-store"}
+    ip = request.client.host if request.client else "unknown"
+    if not gateway.per_ip.allow(ip):
+        return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": str(gateway.per_ip.retry_after(ip))})
+    sender = request.query_params.get("sender") or ""
+    if not SENDER_PATTERN.match(sender):
+        return _error(400, messages.WEB_BAD_SENDER, cors)
+    now = datetime.now(timezone.utc)
+    try:
+        found = await gateway.db().run_sync(lambda session: news_for(session, CHANNEL, sender, now))
+    except SQLAlchemyError as error:
+        log.error("news unavailable: %s", type(error).__name__)
+        return _error(503, messages.WEB_SERVER_ERROR, cors)
+    return JSONResponse(news_replies(found), headers=cors)
 
 
 async def preflight(request: Request) -> Response:
@@ -252,6 +276,8 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         Route("/favicon.ico", favicon),
         Route("/api/chat", chat, methods=["POST"]),
         Route("/api/chat", preflight, methods=["OPTIONS"]),
+        Route("/api/news", news, methods=["GET"]),
+        Route("/api/news", preflight, methods=["OPTIONS"]),
         Route("/api/centres/{slug}", centre, methods=["GET"]),
         Route("/api/centres/{slug}", preflight, methods=["OPTIONS"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -20,6 +20,7 @@
   var CENTRE = script.getAttribute("data-centre") || "";
   var CHAT_URL = new URL("api/chat", script.src).href;
   var CENTRE_URL = new URL("api/centres/" + encodeURIComponent(CENTRE), script.src).href;
+  var NEWS_URL = new URL("api/news", script.src).href;
   var SENDER_KEY = "doemee:sender";
   var TRANSCRIPT_KEY = "doemee:transcript:" + CENTRE;
   var OPEN_KEY = "doemee:open:" + CENTRE;
@@ -202,6 +203,7 @@
   var centre = { name: label("defaultName"), greeting: label("defaultGreeting") };
   var transcript = loadTranscript();
   var busy = false;
+  var newsAsked = false;
 
   function applyCentre(info) {
     if (info && typeof info.name === "string") { centre.name = info.name; }
@@ -300,6 +302,25 @@
     });
   }
 
+  // News for a resident with alerts: asked once per page load, when the chat
+  // first opens. The gateway marks it shown, so it appears once; a failure
+  // only means no news this time.
+  function showNews() {
+    if (newsAsked) { return; }
+    newsAsked = true;
+    fetch(NEWS_URL + "?sender=" + encodeURIComponent(senderId()), { credentials: "omit", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .catch(function () { return []; })
+      .then(function (body) {
+        if (!Array.isArray(body)) { return; }
+        body.forEach(function (reply) {
+          if (reply && typeof reply.text === "string" && reply.text) {
+            addMessage({ from: "bot", text: reply.text, buttons: Array.isArray(reply.buttons) ? reply.buttons : [] });
+          }
+        });
+      });
+  }
+
   function open(moveFocus) {
     panel.hidden = false;
     frame.classList.add("dm-open");
@@ -310,6 +331,7 @@
     }
     scrollDown();
     if (moveFocus) { input.focus(); }
+    showNews();
   }
 
   function shut() {
