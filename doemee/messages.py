@@ -547,24 +547,6 @@ def web_news(matches: list) -> str:
     return "\n".join(lines)
 
 
-# News at the next visit: a widget resident's alerts, shown when the widget opens.
-WEB_NEWS_SIGN_UP = "Aanmelden: {title}"
-WEB_NEWS_STOP = "Stop berichten"
-
-
-def web_news(matches: list) -> str:
-    """The news message: `matches` holds (title, initiative, place, distance_km, remote) tuples."""
-    if len(matches) == 1:
-        lines = ["Welkom terug! Er is iets nieuws dat bij je zoekvraag past:"]
-    else:
-        lines = [f"Welkom terug! Er zijn {len(matches)} nieuwe plekken die bij je zoekvraag passen:"]
-    for title, initiative, place, distance_km, remote in matches:
-        where = "op afstand" if remote else f"{place}, {_alert_km(distance_km)}"
-        lines.append(f"\n• {title}\n  {initiative} ({where})")
-    lines.append("\nWil je meedoen? Kies hieronder. Nieuws krijg je hooguit één keer per dag.")
-    return "\n".join(lines)
-
-
 # The plain page with open opportunities (/kansen).
 WEB_LISTING_TITLE = "Vrijwilligerswerk bij jou in de buurt"
 WEB_LISTING_INTRO = "Dit zijn alle open plekken. Kies een plaats om minder te zien."
