@@ -132,11 +132,11 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
 
     sub = command("reject", cmd_reject)
     sub.add_argument("id", metavar="ID", type=_number(int, 1, MAX_ID), help=text["reject.id"])
-    sub.add_argument("--reason", metavar="TEXT", default=None, help=text["reject.reason"])
+    sub.add_argument("--reason", metavar="TEKST" if lang == "nl" else "TEXT", default=None, help=text["reject.reason"])
 
     sub = command("demand", cmd_demand)
     sub.add_argument("--since", metavar="JJJJ-MM-DD" if lang == "nl" else "YYYY-MM-DD", type=_day, default=None, help=text["demand.since"])
-    sub.add_argument("--municipality", metavar="NAME|CODE", default=None, help=text["demand.municipality"])
+    sub.add_argument("--municipality", metavar="NAAM|CODE" if lang == "nl" else "NAME|CODE", default=None, help=text["demand.municipality"])
     sub.add_argument("--limit", metavar="N", type=_number(int, 1, 1000), default=DEMAND_LIMIT, help=text["demand.limit"])
     sub.add_argument("--json", action="store_true", help=text["demand.json"])
 

@@ -118,7 +118,8 @@ def approve(session: Session, opportunity_id: int, now: datetime | None = None) 
 
 def reject(session: Session, opportunity_id: int, reason: str | None = None) -> Decision:
     """Closes the concept. The reason only goes into the email: there is no column to keep it."""
-    cleaned = " ".join((reason or "").split())
+    printable = "".join(ch if ch.isprintable() else " " for ch in reason or "")
+    cleaned = " ".join(printable.split())
     if len(cleaned) > MAX_REASON_CHARS:
         raise ModerationError(messages.moderation_reason_too_long(MAX_REASON_CHARS, len(cleaned)))
     opportunity = _concept(session, opportunity_id)

@@ -109,7 +109,7 @@ def test_a_reason_is_one_line_and_a_huge_one_is_refused(db):
     with pytest.raises(ModerationError, match="te lang"):
         reject(db, waiting.id, "x" * 5000)
     assert db.get(Opportunity, waiting.id).status == "concept"
-    assert reject(db, waiting.id, "  Te   vaag\nomschreven  ").reason == "Te vaag omschreven"
+    assert reject(db, waiting.id, "  Te \x1b[31m vaag\nomschreven  ").reason == "Te [31m vaag omschreven"
 
 
 def test_the_initiative_gets_an_email_about_approval(db, tmp_path, caplog):
