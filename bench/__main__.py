@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
     _save(report)
     print(f"\n=== summary ({report['cores']} cores; load average at start {report['load_average_start'][0]}, "
           f"at end {report['load_average_end'][0]}) ===")
-    print(format_summary(rows))
+    print(format_summary(rows) if rows else "(the selected parts have no targets)")
     print(f"\nAll figures: {RESULTS.relative_to(ROOT)}")
     return 1 if report["errors"] else 0
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,7 @@ TARGET_RATIO = 1.5
 TARGET_STACK_MB = 2048
 TARGET_TRAIN_S = 360
 RSS_INTERVAL_S = 0.5
+BREAKDOWN_SAMPLES = 5
 
 
 @dataclass
@@ -191,11 +193,56 @@ def _ratio(phases: dict[str, dict]) -> float | None:
     return round(search / greeting, 2) if search and greeting else None
 
 
+def _steps(tracker_db: Path, sender: str, sent: float, answered: float) -> list[tuple[str, float]]:
+    """Where one turn's time went, from the timestamps Rasa gives its events.
+
+    Rasa stamps the user event once NLU is done and each action event once the
+    action ran, so the gaps are: tracker load and NLU, then per action its
+    prediction plus its run (an HTTP call to the action server for custom ones).
+    """
+    with sqlite3.connect(tracker_db) as connection:
+        rows = connection.execute(
+            "SELECT type_name, action_name, timestamp FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
+    steps: list[tuple[str, float]] = []
+    previous = sent
+    for type_name, action_name, stamp in rows:
+        if type_name == "user":
+            steps.append(("session + nlu", (stamp - previous) * 1000))
+        elif type_name == "action" and action_name not in ("action_session_start", "action_listen"):
+            steps.append((action_name, (stamp - previous) * 1000))
+        else:
+            continue
+        previous = stamp
+    steps.append(("listen, save, reply", (answered - previous) * 1000))
+    return steps
+
+
+def breakdown(stack) -> dict[str, dict[str, float]]:
+    """Median milliseconds per step of each kind of turn, one conversation at a time."""
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+    samples: dict[str, dict[str, list[float]]] = {kind: {} for kind in TURNS}
+    with httpx.Client(timeout=REQUEST_TIMEOUT_S, trust_env=False) as client:
+        for _ in range(BREAKDOWN_SAMPLES):
+            for kind, text in TURNS.items():
+                sender = "bench-" + secrets.token_hex(12)
+                sent = time.time()
+                response = client.post(url, json={"sender": sender, "message": text})
+                answered = time.time()
+                if response.status_code != 200 or _valid(kind, response.json()):
+                    continue
+                for step, ms in _steps(Path(stack.tracker_db), sender, sent, answered):
+                    samples[kind].setdefault(step, []).append(ms)
+    return {kind: {step: round(statistics.median(values), 1) for step, values in steps.items()}
+            for kind, steps in samples.items()}
+
+
 def run(stack) -> dict:
     """Measures the chat turns and the memory of `stack` (started with Rasa, actions and gateway)."""
     started = time.perf_counter()
     with MemoryWatch(stack) as memory:
         phases = asyncio.run(_measure(stack.rasa_url))
+    steps = breakdown(stack)
     levels = {
         str(c): {kind: _summary(phase) for kind, phase in by_kind.items()} for c, by_kind in phases.items()
     }
@@ -209,6 +256,7 @@ def run(stack) -> dict:
         "blocks": BLOCKS,
         "levels": levels,
         "failures": failures,
+        "steps_ms_p50_at_1": steps,
         "target_ratio": TARGET_RATIO,
         "ratio_target_met": failures == 0 and all(r is not None and r <= TARGET_RATIO for r in ratios),
         "memory_mb": {
@@ -259,6 +307,9 @@ def report(result: dict) -> str:
                          f"{s['messages_per_s'] or '-':>8}{s['failures']:>6}")
         lines.append(f"{concurrency:>5}  search p50 / greeting p50 = {figures['ratio_search_over_greeting_p50']} "
                      f"(target <= {result['target_ratio']})")
+    for kind, steps in result["steps_ms_p50_at_1"].items():
+        lines.append(f"{kind} turn, median ms per step (1 conversation): "
+                     + ", ".join(f"{step} {ms:.0f}" for step, ms in steps.items()))
     memory = result["memory_mb"]
     lines.append("resident memory MB (with children), idle -> peak under load: "
                  + ", ".join(f"{name} {memory['idle'][name]} -> {memory['peak'][name]}" for name in memory["peak"])
