@@ -7,6 +7,18 @@ code adds its own section below.
 
 from __future__ import annotations
 
+# --- shared helpers ----------------------------------------------------------
+
+
+def dutch_km(km: float, decimals: int = 1) -> str:
+    """2.349 -> "2,3": rounded here and only here, with the decimal comma Dutch readers expect.
+
+    Distances travel unrounded through the domain, so a card and its reason
+    that word the same distance always show the same number.
+    """
+    return f"{km:.{decimals}f}".replace(".", ",")
+
+
 # --- geography -------------------------------------------------------------
 
 GEO_UNKNOWN_PLACE = "Die plek ken ik niet. Een postcode is genoeg, bijvoorbeeld 3511."
@@ -79,11 +91,6 @@ DAY_PART_PHRASES = {
     "weekend": "het weekend",
     "doordeweeks": "doordeweeks",
 }
-
-
-def dutch_km(km: float, decimals: int = 1) -> str:
-    """1.25 -> "1,3": Dutch readers expect a decimal comma."""
-    return f"{km:.{decimals}f}".replace(".", ",")
 
 
 def origin_phrase(origin: str) -> str:
@@ -457,17 +464,13 @@ def cli_out_of_range(low: float, high: float) -> str:
     return f"kies een getal van {low:g} tot en met {high:g}".replace(".", ",")
 
 
-def _km(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
 def cli_match_header(count: int, origin: str, radius_km: float) -> str:
     plekken = "1 plek" if count == 1 else f"{count} plekken"
-    return f"Ik vond {plekken} binnen {_km(radius_km)} km van {origin}. De beste eerst:"
+    return f"Ik vond {plekken} binnen {dutch_km(radius_km)} km van {origin}. De beste eerst:"
 
 
 def cli_match_alternatives(origin: str, radius_km: float) -> str:
-    return f"Binnen {_km(radius_km)} km van {origin} vond ik niets dat past. Dit zijn de dichtstbijzijnde plekken daarbuiten:"
+    return f"Binnen {dutch_km(radius_km)} km van {origin} vond ik niets dat past. Dit zijn de dichtstbijzijnde plekken daarbuiten:"
 
 
 def cli_match_none(origin: str) -> str:
@@ -475,7 +478,7 @@ def cli_match_none(origin: str) -> str:
 
 
 def cli_match_line(number: int, title: str, initiative: str, place: str, distance_km: float) -> str:
-    return f"{number}. {title} – {initiative}, {place} ({_km(distance_km)} km)"
+    return f"{number}. {title} – {initiative}, {place} ({dutch_km(distance_km)} km)"
 
 
 def cli_geo_found(name: str, place: str, municipality: str, code: str, pc4: str | None, lat: float, lon: float) -> str:
@@ -541,7 +544,10 @@ def web_news(matches: list) -> str:
     else:
         lines = [f"Welkom terug! Er zijn {len(matches)} nieuwe plekken die bij je zoekvraag passen:"]
     for title, initiative, place, distance_km, remote in matches:
-        where = "op afstand" if remote else f"{place}, {_alert_km(distance_km)}"
+        if remote:
+            where = "op afstand"
+        else:
+            where = f"{place}, " + ("minder dan 1 km" if distance_km < 1 else f"{dutch_km(distance_km, 0)} km")
         lines.append(f"\n• {title}\n  {initiative} ({where})")
     lines.append("\nWil je meedoen? Kies hieronder. Nieuws krijg je hooguit één keer per dag.")
     return "\n".join(lines)
@@ -583,10 +589,6 @@ SORRY_TECHNICAL = (
     "Sorry, er gaat bij mij nu iets mis. Er is niets opgeslagen. "
     "Probeer het over een paar minuten nog eens."
 )
-
-
-def _km_text(km: float) -> str:
-    return f"{km:.1f}".replace(".", ",") + " km"
 
 
 # Form questions (asked by actions/questions.py; Rasa 3.6's validator does not
@@ -645,7 +647,7 @@ def results_more_intro(first_number: int) -> str:
 
 def nothing_nearby(origin: str, radius_km: float) -> str:
     return (
-        f"Eerlijk gezegd: binnen {radius_km:.0f} km van {origin} vond ik niets dat past. "
+        f"Eerlijk gezegd: binnen {dutch_km(radius_km, 0)} km van {origin} vond ik niets dat past. "
         "Dit is het dichtstbij, wel verder weg:"
     )
 
@@ -668,7 +670,7 @@ RESULTS_HINT = (
 def result_card(number: int, title: str, initiative: str, place: str, distance_km: float | None,
                 remote: bool, reasons: list[str]) -> str:
     where = "Kan vanuit huis" if remote else place
-    distance = f" ({_km_text(distance_km)})" if distance_km is not None and not remote else ""
+    distance = f" ({dutch_km(distance_km)} km)" if distance_km is not None and not remote else ""
     lines = [f"{number}. {title}", f"{initiative}, {where}{distance}"]
     lines += [f"- {reason}" for reason in reasons]
     return "\n".join(lines)
@@ -811,7 +813,7 @@ ALERTS_NONE = "Je kreeg van mij geen berichten over nieuwe plekken. Er is dus ni
 
 def alert_summary(interest_labels: list[str], origin: str, radius_km: float) -> str:
     what = ", ".join(interest_labels) if interest_labels else "alles"
-    return f"{what}, binnen {radius_km:.0f} km van {origin}"
+    return f"{what}, binnen {dutch_km(radius_km, 0)} km van {origin}"
 
 
 def alert_intro(count: int) -> str:
@@ -876,16 +878,13 @@ def telegram_alert(matches: list) -> str:
     else:
         lines = [f"Er zijn {len(matches)} nieuwe plekken voor jou bij DoeMee:"]
     for title, initiative, place, distance_km, remote in matches:
-        where = "op afstand" if remote else f"{place}, {_alert_km(distance_km)}"
+        if remote:
+            where = "op afstand"
+        else:
+            where = f"{place}, " + ("minder dan 1 km" if distance_km < 1 else f"{dutch_km(distance_km, 0)} km")
         lines.append(f"\n• {title}\n  {initiative} ({where})")
     lines.append("\nWil je meedoen? Kies hieronder. Je krijgt hooguit één bericht per dag.")
     return "\n".join(lines)
-
-
-def _alert_km(value: float) -> str:
-    if value < 1:
-        return "minder dan 1 km"
-    return f"{value:.0f} km".replace(".", ",")
 
 
 # --- moderation and demand (doemee/moderation.py, doemee/demand.py) ---------

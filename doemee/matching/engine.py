@@ -231,7 +231,7 @@ def _view(o: Opportunity, initiative: Initiative) -> OpportunityView:
 def _match(view: OpportunityView, s: Scored, prefs: Preferences) -> Match:
     return Match(
         opportunity=view,
-        distance_km=round(s.distance_km, 2),
+        distance_km=s.distance_km,
         score=round(s.score, 4),
         within_radius=s.within_radius,
         reasons=prefs.reasons(s.candidate, s.distance_km, s.within_radius),

@@ -45,12 +45,12 @@ class SearchQuery:
 
 class ReasonKind(str, Enum):
     INTEREST = "interest"  # value: category slug
-    DISTANCE = "distance"  # value: km as float
+    DISTANCE = "distance"  # value: km as an unrounded float; messages rounds it
     REMOTE = "remote"
     DAY_PART = "day_part"  # value: day part that fits
     COMMITMENT = "commitment"  # value: time commitment that fits
     NEW = "new"  # published recently
-    BEYOND_RADIUS = "beyond_radius"  # value: km
+    BEYOND_RADIUS = "beyond_radius"  # value: km, unrounded
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class OpportunityView:
 @dataclass(frozen=True)
 class Match:
     opportunity: OpportunityView
-    distance_km: float
+    distance_km: float  # unrounded, like the reasons' km: rounding happens once, when worded
     score: float
     within_radius: bool
     reasons: tuple[Reason, ...]

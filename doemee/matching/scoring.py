@@ -179,11 +179,11 @@ class Preferences:
         if self.query.interests and c.category in self.query.interests:
             found.append(Reason(ReasonKind.INTEREST, c.category))
         if not within_radius:
-            found.append(Reason(ReasonKind.BEYOND_RADIUS, round(distance_km, 1)))
+            found.append(Reason(ReasonKind.BEYOND_RADIUS, distance_km))
         elif c.remote:
             found.append(Reason(ReasonKind.REMOTE))
         else:
-            found.append(Reason(ReasonKind.DISTANCE, round(distance_km, 1)))
+            found.append(Reason(ReasonKind.DISTANCE, distance_km))
         day_fit, day_word = self.day_part_fit(c.day_parts)
         if day_fit == 1.0:
             found.append(Reason(ReasonKind.DAY_PART, day_word))

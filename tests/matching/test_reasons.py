@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from doemee.matching.engine import find
 from doemee.matching.query import Reason, ReasonKind
-from doemee.messages import reason_text, reasons_text
-from tests.matching.factory import MAASTRICHT, OVERVECHT, add, near, published
+from doemee.messages import reason_text, reasons_text, result_card
+from tests.matching.factory import MAASTRICHT, OVERVECHT, UTRECHT, add, near, published
 
 
 def test_interest_uses_the_category_label_in_lower_case():
@@ -52,3 +52,13 @@ def test_an_alternative_says_it_lies_beyond_the_search_area(db):
     add(db, at=MAASTRICHT)
     match = find(db, near(radius_km=5)).matches[0]
     assert reasons_text(match, "3511")[-1].startswith("Verder weg dan je zoekgebied: ")
+
+
+def test_a_result_card_shows_the_same_km_as_its_distance_reason(db):
+    add(db, at=(UTRECHT[0] + 0.021125, UTRECHT[1]))  # 2.349 km north: 2,35 rounded twice would show 2,4
+    match = find(db, near()).matches[0]
+    view = match.opportunity
+    card = result_card(1, view.title, view.initiative, view.place, match.distance_km, view.remote,
+                       reasons_text(match, "3511"))
+    assert "(2,3 km)" in card
+    assert "- 2,3 km van postcode 3511." in card
