@@ -230,7 +230,7 @@ def _resolve_postcode(text: str):
 
     postcode = normalise_postcode(text) if len(text) <= MAX_QUERY_CHARS else None
     if postcode is None:
-        raise CliError(messages.cli_not_a_postcode(text))
+        raise CliError(messages.bad_postcode(text))
     location = _geo().postcode(postcode)
     if location is None:
         raise CliError(messages.cli_unknown_postcode(postcode))

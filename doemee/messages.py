@@ -7,6 +7,14 @@ code adds its own section below.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from doemee.categories import CATEGORIES
+from doemee.categories import LABELS as _CATEGORY_LABELS
+from doemee.matching.query import Match, Reason, ReasonKind
+
 # --- shared helpers ----------------------------------------------------------
 
 
@@ -17,6 +25,44 @@ def dutch_km(km: float, decimals: int = 1) -> str:
     that word the same distance always show the same number.
     """
     return f"{km:.{decimals}f}".replace(".", ",")
+
+
+_MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def dutch_date(day: date) -> str:
+    """`day` (a date or datetime) as "3 maart 2025"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as it may be echoed back: short, on one line, invisible characters made visible."""
+    flat = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# A new opportunity's sign-up button in the news of the widget and in a Telegram alert.
+NEWS_SIGN_UP = "Aanmelden: {title}"
+BUTTON_RETRY = "Probeer opnieuw"
+
+
+def _news(opening: str, matches: Sequence[Match], closing: str) -> str:
+    """The body both news channels share: one short entry per new opportunity."""
+    lines = [opening]
+    for match in matches:
+        view = match.opportunity
+        if view.remote:
+            where = "op afstand"
+        elif match.distance_km < 1:
+            where = f"{view.place}, minder dan 1 km"
+        else:
+            where = f"{view.place}, {dutch_km(match.distance_km, 0)} km"
+        lines.append(f"\n• {view.title}\n  {view.initiative} ({where})")
+    lines.append(closing)
+    return "\n".join(lines)
 
 
 # --- geography -------------------------------------------------------------
@@ -65,12 +111,7 @@ def geo_download_failed(folder: str) -> str:
 
 # --- matching reasons ------------------------------------------------------
 
-import re as _re
-
-from doemee.categories import LABELS as _CATEGORY_LABELS
-from doemee.matching.query import Match, Reason, ReasonKind
-
-_POSTCODE_ORIGIN = _re.compile(r"^\s*(\d{4})\s*(?:[A-Za-z]{2})?\s*$")
+_POSTCODE_ORIGIN = re.compile(r"^\s*(\d{4})\s*(?:[A-Za-z]{2})?\s*$")
 
 REASON_INTEREST = "Past bij je interesse in {label}."
 REASON_DISTANCE = "{km} km van {origin}."
@@ -131,13 +172,6 @@ def reasons_text(match: Match, origin: str) -> list[str]:
 
 
 # --- CSV import and export ---------------------------------------------------
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A value as it may be echoed back: short, on one line, invisible characters made visible."""
-    flat = "".join(ch if ch.isprintable() else "?" for ch in value)
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 FIELD_REQUIRED = "is leeg, maar moet ingevuld zijn."
 FIELD_CONTROL_CHARS = "bevat onzichtbare tekens (zoals een tab of een nieuwe regel). Haal die weg."
 CSV_COLUMNS_HINT = "external_id, initiative_name, title, description, category, postcode, time_commitment, contact_email"
@@ -152,8 +186,6 @@ def bad_website(value: str) -> str:
 
 
 def unknown_category(value: str) -> str:
-    from doemee.categories import CATEGORIES
-
     allowed = ", ".join(c.slug for c in CATEGORIES)
     return f"'{_shown(value)}' is geen categorie. Kies uit: {allowed}."
 
@@ -340,6 +372,35 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "demo-load": "laad de demodata (of werk die bij)",
         "demo-remove": "haal alle demodata weg",
         "migrate": "werk de database bij naar de nieuwste versie",
+        "concepts": "toon de oproepen uit de chat die wachten op controle",
+        "concepts.description": (
+            "Toont de oproepen die initiatieven in de chat plaatsten en die nog niet zichtbaar zijn, "
+            "de oudste eerst. Je ziet ook het e-mailadres van het initiatief."
+        ),
+        "concepts.json": "geef het antwoord als JSON",
+        "approve": "keur een oproep goed: inwoners kunnen hem dan vinden",
+        "approve.description": (
+            "Zet een oproep uit de chat open, zodat inwoners hem kunnen vinden. "
+            "Het initiatief krijgt daarover een e-mail."
+        ),
+        "approve.id": "het nummer van de oproep (zie doemee concepts)",
+        "reject": "wijs een oproep af: hij komt niet in DoeMee",
+        "reject.description": (
+            "Sluit een oproep uit de chat, zodat inwoners hem nooit zien. "
+            "Het initiatief krijgt daarover een e-mail, met de reden als je die geeft."
+        ),
+        "reject.id": "het nummer van de oproep (zie doemee concepts)",
+        "reject.reason": "waarom niet; dit staat in de e-mail aan het initiatief",
+        "demand": "zie waar inwoners zoeken en niets vinden",
+        "demand.description": (
+            "Telt per gemeente en per interesse hoe vaak inwoners zochten, hoe vaak ze niets vonden "
+            "binnen hun straal, en hoeveel open plekken er nu zijn. Wat het vaakst niets opleverde, staat bovenaan. "
+            "Er staat niets in over wie er zocht."
+        ),
+        "demand.since": "tel zoekvragen vanaf deze dag, JJJJ-MM-DD (standaard 90 dagen terug)",
+        "demand.municipality": "alleen deze gemeente: naam of CBS-code (bijvoorbeeld Utrecht of 0344)",
+        "demand.limit": "hoeveel regels je hooguit wilt zien (standaard 20)",
+        "demand.json": "geef het antwoord als JSON",
     },
     "en": {
         "description": (
@@ -389,6 +450,29 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "demo-load": "load (or update) the demo data",
         "demo-remove": "remove all demo data",
         "migrate": "migrate the database to the newest version",
+        "concepts": "list the needs from the chat waiting for moderation",
+        "concepts.description": (
+            "Lists the needs initiatives posted in the chat that are not visible yet, oldest first, "
+            "with the initiative's email address."
+        ),
+        "concepts.json": "print JSON",
+        "approve": "approve a need: residents can find it",
+        "approve.description": "Opens a need from the chat so residents can find it, and emails the initiative.",
+        "approve.id": "the need's number (see doemee concepts)",
+        "reject": "reject a need: it never appears in DoeMee",
+        "reject.description": "Closes a need from the chat so residents never see it, and emails the initiative.",
+        "reject.id": "the need's number (see doemee concepts)",
+        "reject.reason": "why not; it goes into the email to the initiative",
+        "demand": "see where residents search and find nothing",
+        "demand.description": (
+            "Counts per municipality and interest how often residents searched, how often nothing lay inside "
+            "their radius, and how many opportunities are open there now; most unmet first. Holds nothing about "
+            "who searched."
+        ),
+        "demand.since": "count searches from this day, YYYY-MM-DD (default 90 days ago)",
+        "demand.municipality": "only this municipality: name or CBS code (e.g. Utrecht or 0344)",
+        "demand.limit": "at most this many rows (default 20)",
+        "demand.json": "print JSON",
     },
 }
 
@@ -423,10 +507,6 @@ CLI_NO_DEMO_FILE = "Het bestand met demodata ontbreekt: {path}."
 
 def cli_usage_error(command: str, message: str) -> str:
     return f"{command}: {message}. Zie {command} --help."
-
-
-def cli_not_a_postcode(value: str) -> str:
-    return f"'{_shown(value)}' is geen postcode. Schrijf 1234 of 1234 AB."
 
 
 def cli_unknown_postcode(value: str) -> str:
@@ -510,7 +590,6 @@ WEB_ORIGIN_REFUSED = "Deze website mag de chat van DoeMee niet gebruiken."
 WEB_RATE_LIMITED = "Je stuurt veel berichten snel na elkaar. Wacht even en probeer het dan opnieuw."
 WEB_RASA_DOWN = "Sorry, ik kan je nu even niet helpen. Probeer het zo nog eens."
 WEB_NO_ANSWER = "Sorry, er ging iets mis aan mijn kant. Probeer het zo nog eens."
-WEB_RETRY_BUTTON = "Probeer opnieuw"
 WEB_NOT_FOUND = "Deze pagina bestaat niet."
 WEB_SERVER_ERROR = "Er ging iets mis. Probeer het later nog eens."
 
@@ -527,30 +606,21 @@ WEB_WIDGET_LABELS = {
     "typing": "DoeMee is aan het typen",
     "hint": "Tip: deel je postcode, dan zoek ik bij jou in de buurt.",
     "offline": "Ik kan de chat nu niet bereiken. Controleer je internet en probeer het zo nog eens.",
-    "retry": "Probeer opnieuw",
+    "retry": BUTTON_RETRY,
     "defaultName": "DoeMee",
     "defaultGreeting": "Hoi! Ik help je vrijwilligerswerk te vinden bij jou in de buurt. Waar woon je, en wat vind je leuk om te doen?",
 }
 
 # News at the next visit: a widget resident's alerts, shown when the widget opens.
-WEB_NEWS_SIGN_UP = "Aanmelden: {title}"
 WEB_NEWS_STOP = "Stop berichten"
 
 
-def web_news(matches: list) -> str:
-    """The news message: `matches` holds (title, initiative, place, distance_km, remote) tuples."""
+def web_news(matches: Sequence[Match]) -> str:
     if len(matches) == 1:
-        lines = ["Welkom terug! Er is iets nieuws dat bij je zoekvraag past:"]
+        opening = "Welkom terug! Er is iets nieuws dat bij je zoekvraag past:"
     else:
-        lines = [f"Welkom terug! Er zijn {len(matches)} nieuwe plekken die bij je zoekvraag passen:"]
-    for title, initiative, place, distance_km, remote in matches:
-        if remote:
-            where = "op afstand"
-        else:
-            where = f"{place}, " + ("minder dan 1 km" if distance_km < 1 else f"{dutch_km(distance_km, 0)} km")
-        lines.append(f"\n• {title}\n  {initiative} ({where})")
-    lines.append("\nWil je meedoen? Kies hieronder. Nieuws krijg je hooguit één keer per dag.")
-    return "\n".join(lines)
+        opening = f"Welkom terug! Er zijn {len(matches)} nieuwe plekken die bij je zoekvraag passen:"
+    return _news(opening, matches, "\nWil je meedoen? Kies hieronder. Nieuws krijg je hooguit één keer per dag.")
 
 
 # The plain page with open opportunities (/kansen).
@@ -852,7 +922,6 @@ TELEGRAM_LOCATION_PLACEHOLDER = "Typ je postcode of deel je locatie"
 TELEGRAM_ASK_LOCATION = "Je kunt ook je locatie delen. Gebruik de knop hieronder."
 TELEGRAM_CHOOSE = "Kies hieronder:"
 TELEGRAM_OUTAGE = "Sorry, het lukt me nu even niet om te antwoorden. Probeer het zo nog eens."
-TELEGRAM_RETRY = "Probeer opnieuw"
 TELEGRAM_BUTTON_EXPIRED = "Deze knop werkt niet meer. Typ je vraag opnieuw, of stuur /start om opnieuw te beginnen."
 TELEGRAM_ONLY_TEXT = "Ik kan alleen tekst en een gedeelde locatie lezen. Typ je vraag maar."
 TELEGRAM_UNKNOWN_COMMAND = (
@@ -868,94 +937,20 @@ TELEGRAM_COMMANDS: dict = {
 }
 TELEGRAM_ALERTS_STOPPED = "Je krijgt geen meldingen meer. Wil je ze later toch weer? Zoek iets en vraag om meldingen."
 TELEGRAM_STOP_ALERTS = "Stop meldingen"
-TELEGRAM_ALERT_SIGN_UP = "Aanmelden: {title}"
 
 
-def telegram_alert(matches: list) -> str:
-    """The daily alert: `matches` holds (title, initiative, place, distance_km, remote) tuples."""
+def telegram_alert(matches: Sequence[Match]) -> str:
+    """The daily alert."""
     if len(matches) == 1:
-        lines = ["Er is iets nieuws voor jou bij DoeMee:"]
+        opening = "Er is iets nieuws voor jou bij DoeMee:"
     else:
-        lines = [f"Er zijn {len(matches)} nieuwe plekken voor jou bij DoeMee:"]
-    for title, initiative, place, distance_km, remote in matches:
-        if remote:
-            where = "op afstand"
-        else:
-            where = f"{place}, " + ("minder dan 1 km" if distance_km < 1 else f"{dutch_km(distance_km, 0)} km")
-        lines.append(f"\n• {title}\n  {initiative} ({where})")
-    lines.append("\nWil je meedoen? Kies hieronder. Je krijgt hooguit één bericht per dag.")
-    return "\n".join(lines)
+        opening = f"Er zijn {len(matches)} nieuwe plekken voor jou bij DoeMee:"
+    return _news(opening, matches, "\nWil je meedoen? Kies hieronder. Je krijgt hooguit één bericht per dag.")
 
 
 # --- moderation and demand (doemee/moderation.py, doemee/demand.py) ---------
 
-CLI_HELP["nl"].update({
-    "concepts": "toon de oproepen uit de chat die wachten op controle",
-    "concepts.description": (
-        "Toont de oproepen die initiatieven in de chat plaatsten en die nog niet zichtbaar zijn, "
-        "de oudste eerst. Je ziet ook het e-mailadres van het initiatief."
-    ),
-    "concepts.json": "geef het antwoord als JSON",
-    "approve": "keur een oproep goed: inwoners kunnen hem dan vinden",
-    "approve.description": (
-        "Zet een oproep uit de chat open, zodat inwoners hem kunnen vinden. "
-        "Het initiatief krijgt daarover een e-mail."
-    ),
-    "approve.id": "het nummer van de oproep (zie doemee concepts)",
-    "reject": "wijs een oproep af: hij komt niet in DoeMee",
-    "reject.description": (
-        "Sluit een oproep uit de chat, zodat inwoners hem nooit zien. "
-        "Het initiatief krijgt daarover een e-mail, met de reden als je die geeft."
-    ),
-    "reject.id": "het nummer van de oproep (zie doemee concepts)",
-    "reject.reason": "waarom niet; dit staat in de e-mail aan het initiatief",
-    "demand": "zie waar inwoners zoeken en niets vinden",
-    "demand.description": (
-        "Telt per gemeente en per interesse hoe vaak inwoners zochten, hoe vaak ze niets vonden "
-        "binnen hun straal, en hoeveel open plekken er nu zijn. Wat het vaakst niets opleverde, staat bovenaan. "
-        "Er staat niets in over wie er zocht."
-    ),
-    "demand.since": "tel zoekvragen vanaf deze dag, JJJJ-MM-DD (standaard 90 dagen terug)",
-    "demand.municipality": "alleen deze gemeente: naam of CBS-code (bijvoorbeeld Utrecht of 0344)",
-    "demand.limit": "hoeveel regels je hooguit wilt zien (standaard 20)",
-    "demand.json": "geef het antwoord als JSON",
-})
-CLI_HELP["en"].update({
-    "concepts": "list the needs from the chat waiting for moderation",
-    "concepts.description": (
-        "Lists the needs initiatives posted in the chat that are not visible yet, oldest first, "
-        "with the initiative's email address."
-    ),
-    "concepts.json": "print JSON",
-    "approve": "approve a need: residents can find it",
-    "approve.description": "Opens a need from the chat so residents can find it, and emails the initiative.",
-    "approve.id": "the need's number (see doemee concepts)",
-    "reject": "reject a need: it never appears in DoeMee",
-    "reject.description": "Closes a need from the chat so residents never see it, and emails the initiative.",
-    "reject.id": "the need's number (see doemee concepts)",
-    "reject.reason": "why not; it goes into the email to the initiative",
-    "demand": "see where residents search and find nothing",
-    "demand.description": (
-        "Counts per municipality and interest how often residents searched, how often nothing lay inside "
-        "their radius, and how many opportunities are open there now; most unmet first. Holds nothing about "
-        "who searched."
-    ),
-    "demand.since": "count searches from this day, YYYY-MM-DD (default 90 days ago)",
-    "demand.municipality": "only this municipality: name or CBS code (e.g. Utrecht or 0344)",
-    "demand.limit": "at most this many rows (default 20)",
-    "demand.json": "print JSON",
-})
-
-_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 _STATUS_WORDS = {"open": "al open", "filled": "al vol", "closed": "gesloten", "concept": "een concept"}
-
-
-def dutch_date(day) -> str:
-    """`day` (a date or datetime) as "3 maart 2025"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def moderation_unknown_id(opportunity_id: int) -> str:

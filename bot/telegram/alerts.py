@@ -40,13 +40,10 @@ def sign_up_payload(opportunity_id: int) -> str:
 
 def alert_message(alert: DueAlert, store: CallbackStore) -> tuple[str, InlineKeyboardMarkup]:
     """The alert's text and buttons: one "Aanmelden" per match, then "Stop meldingen"."""
-    text = messages.telegram_alert([
-        (m.opportunity.title, m.opportunity.initiative, m.opportunity.place, m.distance_km, m.opportunity.remote)
-        for m in alert.matches
-    ])
+    text = messages.telegram_alert(alert.matches)
     rows = [
         [InlineKeyboardButton(
-            messages.TELEGRAM_ALERT_SIGN_UP.format(title=_short(m.opportunity.title)),
+            messages.NEWS_SIGN_UP.format(title=_short(m.opportunity.title)),
             callback_data=store.payload(sign_up_payload(m.opportunity.id)),
         )]
         for m in alert.matches

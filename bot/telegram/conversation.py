@@ -95,7 +95,7 @@ class Relay:
 
     async def show_outage(self, bot: Bot, chat_id: int, request: Request) -> None:
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(messages.TELEGRAM_RETRY, callback_data=self.store.retry(request))]]
+            [[InlineKeyboardButton(messages.BUTTON_RETRY, callback_data=self.store.retry(request))]]
         )
         await _deliver(bot.send_message(chat_id, messages.TELEGRAM_OUTAGE, reply_markup=markup))
 

@@ -28,12 +28,9 @@ def news_replies(alerts: Iterable[DueAlert]) -> list[dict]:
     """One message per alert: the new places, an "Aanmelden" button for each, and a way to stop."""
     replies: list[dict] = []
     for alert in alerts:
-        text = messages.web_news([
-            (m.opportunity.title, m.opportunity.initiative, m.opportunity.place, m.distance_km, m.opportunity.remote)
-            for m in alert.matches
-        ])
+        text = messages.web_news(alert.matches)
         buttons = [
-            {"title": messages.WEB_NEWS_SIGN_UP.format(title=_short(m.opportunity.title)),
+            {"title": messages.NEWS_SIGN_UP.format(title=_short(m.opportunity.title)),
              "payload": sign_up_payload(m.opportunity.id)}
             for m in alert.matches
         ]

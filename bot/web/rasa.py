@@ -94,4 +94,4 @@ def clean_replies(body: list) -> list[dict]:
 
 def apology(text: str, retry_message: str) -> list[dict]:
     """A bot message that says sorry and offers to send the same message again."""
-    return [{"text": text, "buttons": [{"title": messages.WEB_RETRY_BUTTON, "payload": retry_message}]}]
+    return [{"text": text, "buttons": [{"title": messages.BUTTON_RETRY, "payload": retry_message}]}]

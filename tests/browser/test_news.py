@@ -15,7 +15,7 @@ from tests.browser.widget import choose, launcher, log, open_demo, send
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 TITLE = "Fruitbomen snoeien in de Pandhof"
-NEWS_BUTTON = messages.WEB_NEWS_SIGN_UP.format(title=TITLE)
+NEWS_BUTTON = messages.NEWS_SIGN_UP.format(title=TITLE)
 
 
 def _publish(database_url: str) -> None:

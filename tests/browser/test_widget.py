@@ -65,7 +65,7 @@ def test_rasa_down_shows_a_dutch_apology_and_a_retry_button(page, offline_gatewa
     launcher(page).click()
     send(page, "ik wil tuinieren")
     assert log(page).get_by_text(messages.WEB_RASA_DOWN).is_visible()
-    retry = log(page).get_by_role("button", name=messages.WEB_RETRY_BUTTON).last
+    retry = log(page).get_by_role("button", name=messages.BUTTON_RETRY).last
     retry.click()
     page.wait_for_function(
         "() => document.querySelector('doemee-chat').shadowRoot.querySelectorAll('.dm-bot').length >= 3")

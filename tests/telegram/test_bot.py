@@ -209,7 +209,7 @@ async def test_when_rasa_fails_the_resident_gets_a_dutch_message_and_a_retry_tha
     outage = await fake_telegram.await_message(CHAT, after=mark)
     assert outage.params["text"] == messages.TELEGRAM_OUTAGE
     [retry] = outage.inline_buttons
-    assert retry["text"] == messages.TELEGRAM_RETRY
+    assert retry["text"] == messages.BUTTON_RETRY
 
     rasa.hang.clear()
     rasa.responder = echo

@@ -132,4 +132,4 @@ def test_when_rasa_is_down_the_resident_gets_a_dutch_message_with_a_retry(stack,
     fake.send_text(CHAT, "hallo?")
     reply = fake.wait_for_message(CHAT, after=mark, timeout=60)
     assert reply.params["text"] == messages.TELEGRAM_OUTAGE
-    assert [b["text"] for b in reply.inline_buttons] == [messages.TELEGRAM_RETRY]
+    assert [b["text"] for b in reply.inline_buttons] == [messages.BUTTON_RETRY]

@@ -162,7 +162,7 @@ def test_rasa_down_gives_a_dutch_apology_with_a_retry_button(client, gateway):
     assert response.status_code == 503
     assert response.json() == [{
         "text": messages.WEB_RASA_DOWN,
-        "buttons": [{"title": messages.WEB_RETRY_BUTTON, "payload": "ik wil tuinieren"}],
+        "buttons": [{"title": messages.BUTTON_RETRY, "payload": "ik wil tuinieren"}],
     }]
 
 
@@ -188,7 +188,7 @@ def test_empty_rasa_answer_becomes_a_dutch_apology(make_gateway, client):
     assert response.status_code == 200
     assert response.json() == [{
         "text": messages.WEB_NO_ANSWER,
-        "buttons": [{"title": messages.WEB_RETRY_BUTTON, "payload": "3511"}],
+        "buttons": [{"title": messages.BUTTON_RETRY, "payload": "3511"}],
     }]
 
 

@@ -40,7 +40,7 @@ def test_a_subscribed_resident_gets_the_news_once_with_sign_up_buttons(news_url,
     [reply] = response.json()
     assert "Onkruid wieden in de buurttuin" in reply["text"] and reply["text"].startswith("Welkom terug")
     sign_up, stop = reply["buttons"]
-    assert sign_up["title"] == messages.WEB_NEWS_SIGN_UP.format(title="Onkruid wieden in de buurttuin")
+    assert sign_up["title"] == messages.NEWS_SIGN_UP.format(title="Onkruid wieden in de buurttuin")
     assert sign_up["payload"].startswith("/sign_up")
     assert json.loads(sign_up["payload"][len("/sign_up"):]) == {"opportunity_id": str(opportunity_id)}
     assert (stop["title"], stop["payload"]) == (messages.WEB_NEWS_STOP, "/unsubscribe_alerts")
