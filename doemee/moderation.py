@@ -9,7 +9,7 @@ a moderator's work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -40,19 +40,7 @@ class Concept:
     created_at: datetime
 
     def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "initiative": self.initiative,
-            "title": self.title,
-            "description": self.description,
-            "category": self.category,
-            "category_label": self.category_label,
-            "postcode": self.postcode,
-            "place": self.place,
-            "time_commitment": self.time_commitment,
-            "contact_email": self.contact_email,
-            "created_at": self.created_at.isoformat(),
-        }
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
 
 
 @dataclass(frozen=True)

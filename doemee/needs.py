@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,8 @@ class Checked:
 
 @dataclass(frozen=True)
 class NeedDraft:
+    """The post_need form's answers: an `OpportunityInput` without its external id (post_need makes one)."""
+
     initiative_name: str
     title: str
     description: str
@@ -115,16 +117,7 @@ def check_field(field: str, answer: str, geo: Geography) -> Checked:
 
 def post_need(session: Session, geo: Geography, draft: NeedDraft) -> PostedNeed:
     """Stores the need as a concept (source "chat"); raises NeedRejected when invalid."""
-    item = OpportunityInput(
-        external_id=f"chat-{uuid.uuid4().hex[:16]}",
-        initiative_name=draft.initiative_name,
-        title=draft.title,
-        description=draft.description,
-        category=draft.category,
-        postcode=draft.postcode,
-        time_commitment=draft.time_commitment,
-        contact_email=draft.contact_email,
-    )
+    item = OpportunityInput(external_id=f"chat-{uuid.uuid4().hex[:16]}", **asdict(draft))
     problems = validate(item, geo)
     if problems:
         raise NeedRejected([p.reason for p in problems])

@@ -180,20 +180,7 @@ def save(
     today: date | None = None,
 ) -> Opportunity:
     """Creates or updates the opportunity `(source, external_id)` (see `Writer.upsert`)."""
-    return upsert(session, geo, item, source, is_demo, status, today)[0]
-
-
-def upsert(
-    session: Session,
-    geo: Geography,
-    item: OpportunityInput,
-    source: str,
-    is_demo: bool = False,
-    status: str | None = None,
-    today: date | None = None,
-) -> tuple[Opportunity, bool]:
-    """Like `save`, and True when the opportunity is new."""
-    return Writer(session, geo, source, is_demo=is_demo, today=today).upsert(item, status)
+    return Writer(session, geo, source, is_demo=is_demo, today=today).upsert(item, status)[0]
 
 
 class Writer:

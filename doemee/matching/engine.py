@@ -164,7 +164,7 @@ def find_naive(session: Session, query: SearchQuery) -> MatchResult:
     chosen = page_of(best, query)
     by_id = {o.id: o for o in kept}
     matches = tuple(
-        _match(_view(by_id[s.candidate.id], by_id[s.candidate.id].initiative), s, prefs) for s in chosen
+        _match(OpportunityView.of(by_id[s.candidate.id], by_id[s.candidate.id].initiative), s, prefs) for s in chosen
     )
     return MatchResult(query=query, matches=matches, total_within_radius=total)
 
@@ -207,25 +207,7 @@ def _views(session: Session, ids: Iterable[int]) -> dict[int, OpportunityView]:
         .join(Initiative, Opportunity.initiative_id == Initiative.id)
         .where(Opportunity.id.in_(wanted))
     )
-    return {o.id: _view(o, i) for o, i in session.execute(statement)}
-
-
-def _view(o: Opportunity, initiative: Initiative) -> OpportunityView:
-    return OpportunityView(
-        id=o.id,
-        external_id=o.external_id,
-        title=o.title,
-        description=o.description,
-        initiative=initiative.name,
-        initiative_website=initiative.website,
-        category=o.category,
-        place=o.place,
-        pc4=o.pc4,
-        time_commitment=o.time_commitment,
-        day_parts=tuple(o.day_part_list),
-        remote=bool(o.remote),
-        valid_until=o.valid_until,
-    )
+    return {o.id: OpportunityView.of(o, i) for o, i in session.execute(statement)}
 
 
 def _match(view: OpportunityView, s: Scored, prefs: Preferences) -> Match:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the Rasa environment imports this module without the storage layer
+    from doemee.storage.models import Initiative, Opportunity
 
 DEFAULT_RADIUS_KM = 10.0
 DEFAULT_LIMIT = 5
@@ -76,6 +80,24 @@ class OpportunityView:
     day_parts: tuple[str, ...]
     remote: bool
     valid_until: date | None
+
+    @classmethod
+    def of(cls, o: Opportunity, initiative: Initiative) -> OpportunityView:
+        return cls(
+            id=o.id,
+            external_id=o.external_id,
+            title=o.title,
+            description=o.description,
+            initiative=initiative.name,
+            initiative_website=initiative.website,
+            category=o.category,
+            place=o.place,
+            pc4=o.pc4,
+            time_commitment=o.time_commitment,
+            day_parts=tuple(o.day_part_list),
+            remote=bool(o.remote),
+            valid_until=o.valid_until,
+        )
 
 
 @dataclass(frozen=True)
