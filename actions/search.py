@@ -15,8 +15,6 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from sqlalchemy.orm import Session
-
 from actions import render
 from actions.choice import chosen_opportunity
 from actions.safety import apologise_on_failure
@@ -38,10 +36,10 @@ from doemee.categories import SLUGS, parse_interests, slugs_in
 from doemee.geo import wording
 from doemee.geo.index import get_geo_index
 from doemee.geo.types import Location, Outcome
+from doemee.listing import open_opportunity
 from doemee.matching.engine import find, record_search
 from doemee.matching.query import TIME_WORDS, MatchResult, SearchQuery
 from doemee.storage.database import get_database
-from doemee.storage.models import Opportunity, Status
 
 CANDIDATES = "location_candidates"
 HELPER_SLOTS = ("geo", CANDIDATES)
@@ -272,23 +270,17 @@ class ActionMoreInfo(Action):
             shown = tracker.get_slot("shown_ids") or []
             dispatcher.utter_message(text=messages.ask_which_opportunity(len(shown)) if shown else messages.NO_SEARCH_YET)
             return []
-        view = await get_database().run_sync(lambda session: _details(session, opportunity_id))
+        view = await get_database().run_sync(lambda session: open_opportunity(session, opportunity_id))
         if view is None:
             dispatcher.utter_message(text=messages.OPPORTUNITY_GONE)
             return []
         dispatcher.utter_message(
-            text=view,
+            text=messages.opportunity_details(
+                view.title, view.initiative, view.description, view.place, view.time_commitment,
+                list(view.day_parts), view.initiative_website,
+            ),
             buttons=[{"title": messages.BUTTON_SIGN_UP,
                       "payload": render.payload("sign_up", opportunity_id=str(opportunity_id))}],
         )
         return []
 
-
-def _details(session: Session, opportunity_id: int) -> str | None:
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None or opportunity.status != Status.OPEN.value:
-        return None
-    return messages.opportunity_details(
-        opportunity.title, opportunity.initiative.name, opportunity.description, opportunity.place,
-        opportunity.time_commitment, opportunity.day_part_list, opportunity.initiative.website,
-    )

@@ -20,13 +20,13 @@ from bot.web import origins, pages
 from bot.web.centres import Centre, load_centres
 from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
 from bot.web.config import GatewayConfig
-from bot.web.listing import open_opportunities
 from bot.web.news import news_replies
 from bot.web.rasa import RasaClient, RasaUnavailable, apology
 from bot.web.ratelimit import RateLimiter
 from bot.web.widget import STATIC, WidgetBundle, build_widget
 from doemee import messages
 from doemee.alerts import news_for
+from doemee.listing import open_opportunities
 from doemee.storage.database import Database
 
 log = logging.getLogger("doemee.web")

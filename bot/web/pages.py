@@ -11,8 +11,10 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from bot.web.listing import Listing, ListedOpportunity
 from doemee import messages
+from doemee.categories import LABELS
+from doemee.listing import Listing
+from doemee.matching.query import OpportunityView
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 GEONAMES_URL = "https://www.geonames.org/"
@@ -57,8 +59,8 @@ def _count(n: int) -> str:
     return form.format(count=n)
 
 
-def _item(o: ListedOpportunity) -> str:
-    facts = [escape(o.category_label), escape(messages.WEB_TIME_COMMITMENT.get(o.time_commitment, o.time_commitment))]
+def _item(o: OpportunityView) -> str:
+    facts = [escape(LABELS.get(o.category, o.category)), escape(messages.WEB_TIME_COMMITMENT.get(o.time_commitment, o.time_commitment))]
     if o.day_parts:
         facts.append(escape(", ".join(messages.WEB_DAY_PARTS.get(p, p) for p in o.day_parts)))
     if o.remote:
