@@ -8,16 +8,15 @@ end; the outage tests stop its services, so they run last.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from bot.telegram.callbacks import MAX_CALLBACK_BYTES
 from doemee import messages
-from scripts.stack import ROOT, Stack
+from scripts.stack import Stack
 from tests.support.fake_telegram import Call, FakeTelegram
+from tests.support.stack import seeded_stack
 
 pytestmark = pytest.mark.e2e
 CHAT = 31337
@@ -32,24 +31,11 @@ def fake() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="module")
 def stack(fake, tmp_path_factory) -> Iterator[Stack]:
-    if not any((ROOT / "models").glob("*.tar.gz")):
-        pytest.skip("no trained Rasa model in models/ (run `make model`)")
-    folder = tmp_path_factory.mktemp("telegram-e2e")
-    database_url = f"sqlite:///{folder / 'doemee.db'}"
-    env = {**os.environ, "DOEMEE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    seeded = subprocess.run([str(ROOT / "bin" / "doemee"), "setup"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert seeded.returncode == 0, seeded.stderr
-    stack = Stack(
-        database_url=database_url, tracker_db=folder / "tracker.db", with_gateway=False, with_telegram=True,
-        log_dir=folder / "log",
-        extra_env={
-            "TELEGRAM_BOT_TOKEN": "123:abc", "DOEMEE_TELEGRAM_API_URL": fake.url,
-            "DOEMEE_OUTBOX_DIR": str(folder / "outbox"),
-        },
+    stack = seeded_stack(
+        tmp_path_factory.mktemp("telegram-e2e"), with_gateway=False, with_telegram=True,
+        extra_env={"TELEGRAM_BOT_TOKEN": "123:abc", "DOEMEE_TELEGRAM_API_URL": fake.url},
     )
     try:
-        stack.start(timeout=600)
         fake.wait_until_polled(timeout=120)
         yield stack
     finally:
