@@ -326,7 +326,8 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "nl": {
         "description": (
             "DoeMee op de opdrachtregel: vrijwilligersplekken importeren en exporteren (CSV), "
-            "zoeken zoals de chatbot zoekt, en postcodes en plaatsen opzoeken. "
+            "zoeken zoals de chatbot zoekt, postcodes en plaatsen opzoeken, oproepen uit de chat "
+            "goedkeuren of afwijzen, en zien waar inwoners zoeken en niets vinden. "
             "English help: LANG=en_US.UTF-8 doemee --help."
         ),
         "epilog": (
@@ -405,7 +406,8 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "en": {
         "description": (
             "DoeMee on the command line: import and export volunteer opportunities (CSV), search the way "
-            "the chatbot searches, and look up postcodes and places. "
+            "the chatbot searches, look up postcodes and places, approve or reject needs posted in the "
+            "chat (moderation), and see where residents search and find nothing (unmet demand). "
             "Nederlandse hulp: LANG=nl_NL.UTF-8 doemee --help."
         ),
         "epilog": (

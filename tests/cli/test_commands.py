@@ -11,7 +11,10 @@ from doemee.exchange.demo import DEMO_CSV
 from tests.cli.runner import doemee, opportunities, row, write_csv
 from tests.support.postgres import free_port
 
-SUBCOMMANDS = ["import-csv", "export-csv", "match", "geo", "setup", "geo-fetch", "demo-load", "demo-remove", "migrate"]
+SUBCOMMANDS = [
+    "import-csv", "export-csv", "match", "geo", "setup", "geo-fetch", "demo-load", "demo-remove", "migrate",
+    "concepts", "approve", "reject", "demand",
+]
 
 
 @pytest.mark.parametrize("args", [[]] + [[name] for name in SUBCOMMANDS])
@@ -89,3 +92,10 @@ def test_geo_fetch_says_where_the_files_are():
     result = doemee(None, "geo-fetch")
     assert result.code == 0, result.stderr
     assert "GeoNames" in result.stdout
+
+
+def test_the_top_level_help_names_moderation_and_unmet_demand_in_both_languages():
+    dutch = " ".join(doemee(None, "--help").stdout.split())
+    english = " ".join(doemee(None, "--help", lang="en_GB.UTF-8").stdout.split())
+    assert "goedkeuren of afwijzen" in dutch and "zoeken en niets vinden" in dutch
+    assert "moderation" in english and "unmet demand" in english
