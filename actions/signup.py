@@ -73,7 +73,11 @@ class ValidateSignupForm(FormValidationAction):
         return {"first_name": name}
 
     async def extract_contact(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        return {"contact": latest_text(tracker)} if is_answer(tracker, "contact") else {}
+        # An email address or phone number answers the question whatever intent NLU guessed.
+        asked = tracker.get_slot("requested_slot") == "contact"
+        if is_answer(tracker, "contact") or (asked and parse_contact(latest_text(tracker)) is not None):
+            return {"contact": latest_text(tracker)}
+        return {}
 
     async def validate_contact(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         contact = parse_contact(str(value or ""))

@@ -54,6 +54,17 @@ async def test_a_name_and_contact_are_checked_with_a_dutch_ask_back(app_db, doma
     assert (phone.slots["contact"], phone.slots["contact_kind"]) == ("0612345678", "phone")
 
 
+async def test_an_email_address_answers_the_contact_question_even_when_nlu_guessed_a_greeting(app_db, domain):
+    tracker = make_tracker(text="sanne@example.org", intent="greet", requested_slot="contact", active_loop="signup_form")
+    outcome = await run(FORM, tracker, domain)
+    assert (outcome.slots["contact"], outcome.slots["contact_kind"]) == ("sanne@example.org", "email")
+
+
+async def test_a_greeting_is_not_taken_for_a_contact(app_db, domain):
+    tracker = make_tracker(text="hoi", intent="greet", requested_slot="contact", active_loop="signup_form")
+    assert "contact" not in (await run(FORM, tracker, domain)).slots
+
+
 async def test_yes_and_no_answer_the_consent_question(app_db, domain):
     yes = await run(FORM, make_tracker(text="ja", intent="affirm", requested_slot="consent", active_loop="signup_form"), domain)
     no = await run(FORM, make_tracker(text="nee", intent="deny", requested_slot="consent", active_loop="signup_form"), domain)
