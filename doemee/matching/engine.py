@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from math import cos, pi, radians
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, null, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, not_, null, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
-from doemee.geo.distance import bounding_box
+from doemee.geo.distance import EARTH_RADIUS_KM, bounding_box
 from doemee.matching.query import Match, MatchResult, OpportunityView, SearchQuery
 from doemee.matching.scoring import (
     REMOTE_DISTANCE_FIT,
@@ -39,6 +40,9 @@ _O = Opportunity
 # coordinates come straight from the match indexes.
 SCORING_COLUMNS = (_O.id, _O.category, _O.lat, _O.lon, _O.remote, _O.time_commitment, _O.day_parts)
 REMOTE_FIRST_CHUNK = 32
+# Below a few hundred km, flattening the sphere shortens a distance by far less than 2 %.
+CIRCLE_MARGIN = 1.02
+CIRCLE_MAX_KM = 500.0
 
 
 def _scope(query: SearchQuery) -> list[ColumnElement[bool]]:
@@ -76,6 +80,26 @@ def _in_box(query: SearchQuery, radius_km: float) -> ColumnElement[bool]:
     return and_(_O.lat.between(min_lat, max_lat), _O.lon.between(min_lon, max_lon))
 
 
+def _near_circle(query: SearchQuery) -> ColumnElement[bool]:
+    """Drops the box's corners in the database: the rows there are most of what the radius rejects.
+
+    A flat-earth distance that can only underestimate the haversine: it
+    takes the narrowest degree of longitude in the box, and a margin covers
+    the flattening. So it never drops a row the exact check in
+    `Preferences.rank` would keep; rank still decides. Remote rows stay
+    whatever their distance: they qualify from anywhere.
+    """
+    if query.radius_km > CIRCLE_MAX_KM:
+        return true()
+    min_lat, max_lat, _, _ = bounding_box(query.lat, query.lon, query.radius_km)
+    km_per_degree = EARTH_RADIUS_KM * pi / 180
+    narrowest = cos(radians(min(89.0, max(abs(min_lat), abs(max_lat)))))
+    dy = (_O.lat - query.lat) * km_per_degree
+    dx = (_O.lon - query.lon) * (km_per_degree * narrowest)
+    reach = query.radius_km * CIRCLE_MARGIN + 0.01
+    return or_(_O.remote == true(), dx * dx + dy * dy <= reach * reach)
+
+
 def _created_column(prefs: Preferences) -> ColumnElement:
     return case((_O.created_at >= prefs.fresh_since, _O.created_at), else_=null()).label("created_at")
 
@@ -94,36 +118,53 @@ def find(session: Session, query: SearchQuery) -> MatchResult:
     prefs = Preferences.of(query)
     rules = _qualifying(query, prefs.today)
     box = _in_box(query, query.radius_km)
-    near_total, near_best = prefs.rank(session.execute(_candidates(prefs, *rules, box)))
-    remote_rules = (*rules, _O.remote == true(), not_(box))
-    remote_total = session.scalar(select(func.count()).select_from(_O).where(*remote_rules)) or 0
-    remote_best = _best_remote(session, prefs, remote_rules) if remote_total else []
+    if session.autoflush:
+        session.flush()  # what session.execute would do; Core reads skip the ORM's per-row work
+    connection = session.connection()
+    near_total, near_best = prefs.rank(connection.execute(_candidates(prefs, *rules, box, _near_circle(query))).all())
+    remote_total, remote_best = _best_remote(connection, prefs, (*rules, _O.remote == true(), not_(box)))
     total = near_total + remote_total
     if total:
         return _result(session, prefs, page_of(merge_best(prefs, near_best, remote_best), query), total)
     return _result(session, prefs, page_of(_alternatives(session, rules, prefs), query), 0)
 
 
-def _best_remote(session: Session, prefs: Preferences, rules: Sequence[ColumnElement[bool]]) -> list[Scored]:
-    """The best remote opportunities outside the box, reading newest first.
+def _best_remote(
+    connection: Connection, prefs: Preferences, rules: Sequence[ColumnElement[bool]]
+) -> tuple[int, list[Scored]]:
+    """How many remote opportunities lie outside the box, and the best of them, reading newest first.
 
     Outside the box every remote opportunity scores the same for distance,
     so an older one can only beat what is found so far through a better
     time fit. Reading stops once the page's worst score beats the best any
     older opportunity could reach (strictly, so ties still go to the nearest).
+    A server database counts along with the first chunk, saving a round
+    trip; in-process SQLite has no round trip to save, and a window count
+    would make it buffer every remote row instead of only the chunk.
     """
-    statement = _candidates(prefs, *rules).order_by(_O.created_at.desc(), _O.id)
+    columns = [*SCORING_COLUMNS, _created_column(prefs)]
+    count_apart = connection.dialect.name == "sqlite"
+    if count_apart:
+        total = connection.scalar(select(func.count()).select_from(_O).where(*rules)) or 0
+        if not total:
+            return 0, []
+    else:
+        total = 0
+        columns.append(func.count().over().label("remote_total"))
+    statement = select(*columns).where(*rules).order_by(_O.created_at.desc(), _O.id)
     best: list[Scored] = []
     offset, size = 0, REMOTE_FIRST_CHUNK
     while True:
-        rows = session.execute(statement.offset(offset).limit(size)).all()
-        best = merge_best(prefs, best, prefs.rank(rows)[1])
+        rows = connection.execute(statement.offset(offset).limit(size)).all()
+        if not count_apart and rows and not offset:
+            total = rows[0].remote_total
+        best = merge_best(prefs, best, prefs.rank(rows if count_apart else [row[:-1] for row in rows])[1])
         if len(rows) < size:
-            return best
+            return total, best
         last = rows[-1]
         bound = prefs.best_possible(last.category, last.created_at, REMOTE_DISTANCE_FIT)
         if len(best) >= prefs.wanted and best and -best[-1].sort_key[0] > bound:
-            return best
+            return total, best
         offset, size = offset + size, size * 4
 
 
@@ -134,7 +175,8 @@ def _alternatives(session: Session, rules: Sequence[ColumnElement[bool]], prefs:
         if step_km is not None and step_km <= query.radius_km:
             continue
         where = [] if step_km is None else [_in_box(query, step_km)]
-        found = prefs.rank(session.execute(_candidates(prefs, *rules, *where)), within=False, max_km=step_km)[1]
+        rows = session.connection().execute(_candidates(prefs, *rules, *where)).all()
+        found = prefs.rank(rows, within=False, max_km=step_km)[1]
         if len(found) >= prefs.wanted or step_km is None:
             return found
     return []
