@@ -19,6 +19,9 @@ _WORD = re.compile(r"(?:'s-)?[^\W_]+(?:[-'][^\W_]+)*")
 # A message longer than this is not a chat answer; looking further only costs time.
 MAX_CHARS = 2000
 
+# Email addresses and links name no place, interest or time ("k.jansen@..." is not "dansen").
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
@@ -53,7 +56,9 @@ def words_of(text: str) -> List[Word]:
     """The words of a message in order, folded, with offsets into the original text."""
     text = text[:MAX_CHARS]
     folded = fold(text)
+    addresses = [m.span() for m in _ADDRESS.finditer(text)]
     return [
         Word(m.group(0), m.start(), m.end(), text[m.start():m.end()])
         for m in _WORD.finditer(folded)
+        if not any(start <= m.start() < end for start, end in addresses)
     ]

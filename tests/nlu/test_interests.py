@@ -55,3 +55,11 @@ def test_na_de_lunch_is_a_time_not_food(run):
 def test_a_word_naming_where_someone_lives_is_not_an_interest(run):
     assert run(InterestExtractor, "ik woon in dieren") == []
     assert run(InterestExtractor, "iets met dieren") == [("dieren", "interest", "groen")]
+
+
+def test_words_inside_an_email_address_or_link_name_no_interest():
+    from nlu.interests import find_interests
+
+    assert find_interests("k.jansen@example.net") == []
+    assert find_interests("zie www.dansen-in-zwolle.example.org") == []
+    assert [s.value for s in find_interests("ik wil dansen, mail k.jansen@example.net")] == ["sport"]
