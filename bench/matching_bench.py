@@ -105,10 +105,11 @@ def generate(database: Database, centroids: list[tuple[str, float, float]], coun
                 batch = []
         if batch:
             session.execute(insert(Opportunity), batch)
-    with database.engine.connect() as connection:
-        # What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) does in a live database.
-        connection.execute(text("ANALYZE"))
-        connection.commit()
+    # What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) does in a live database:
+    # on PostgreSQL, VACUUM also sets the visibility map that index-only reads need.
+    statement = "VACUUM ANALYZE" if database.engine.dialect.name == "postgresql" else "ANALYZE"
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(statement))
 
 
 def random_queries(centroids: list[tuple[str, float, float]], count: int, seed: int) -> list[SearchQuery]:
