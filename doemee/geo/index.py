@@ -361,16 +361,8 @@ class GeoIndex:
         if not (_finite(lat) and _finite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("coordinates out of range")
         pc4 = self._grid.nearest(lat, lon)
-        return Location(
-            kind=Kind.COORDINATES,
-            name=pc4.place,
-            pc4=pc4.code,
-            place=pc4.place,
-            municipality=self._municipality_name(pc4.municipality_code),
-            municipality_code=pc4.municipality_code,
-            lat=float(lat),
-            lon=float(lon),
-            province=pc4.province,
+        return replace(
+            self._pc4_location(pc4), kind=Kind.COORDINATES, name=pc4.place, lat=float(lat), lon=float(lon)
         )
 
     def covers(self, lat: float, lon: float, max_km: float = 15.0) -> bool:
