@@ -77,13 +77,16 @@ class Opportunity(Base):
         UniqueConstraint("source", "external_id", name="uq_opportunity_source_external_id"),
         # Covering indexes for matching: the box read and the remote read
         # never touch the table itself (see doemee/matching/engine.py).
+        # SQLite keeps the row id in every index; PostgreSQL needs it included.
         Index(
             "ix_opportunity_match_box",
             "status", "lat", "lon", "category", "valid_until", "remote", "time_commitment", "day_parts", "created_at",
+            postgresql_include=["id"],
         ),
         Index(
             "ix_opportunity_match_remote",
             "status", "remote", "category", "valid_until", "created_at", "lat", "lon", "time_commitment", "day_parts",
+            postgresql_include=["id"],
         ),
     )
 
