@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
@@ -43,6 +43,9 @@ from doemee.storage.database import get_database
 
 CANDIDATES = "location_candidates"
 HELPER_SLOTS = ("geo", CANDIDATES)
+# Results always end the bot's turn (every rule and story listens next); saying
+# so spares Rasa a policy prediction in the busiest turn.
+WAIT_FOR_RESIDENT = FollowupAction("action_listen")
 
 
 def geo_slot(location: Location) -> dict[str, Any]:
@@ -109,6 +112,11 @@ class ValidateSearchForm(FormValidationAction):
         for slot in HELPER_SLOTS:
             if slot not in returned and tracker.get_slot(slot) != before[slot]:
                 events.append(SlotSet(slot, tracker.get_slot(slot)))
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if all(tracker.get_slot(slot) is not None for slot in required):
+            # What the rules predict after a completed search form anyway; naming it
+            # spares Rasa a policy prediction in every search turn.
+            events.append(FollowupAction(ActionShowResults.NAME))
         return events
 
     async def extract_location(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -221,8 +229,10 @@ async def _search(query: SearchQuery, record: bool) -> MatchResult:
 class ActionShowResults(Action):
     """Runs the search the form collected and shows the best three."""
 
+    NAME = "action_show_results"
+
     def name(self) -> str:
-        return "action_show_results"
+        return self.NAME
 
     @apologise_on_failure()
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
@@ -233,7 +243,8 @@ class ActionShowResults(Action):
         result = await _search(query, record=True)
         for message in render.results(result, query.origin, 0):
             dispatcher.utter_message(**message)
-        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", 0)]
+        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", 0),
+                WAIT_FOR_RESIDENT]
 
 
 class ActionMoreResults(Action):
@@ -253,8 +264,9 @@ class ActionMoreResults(Action):
         for message in render.results(result, query.origin, offset):
             dispatcher.utter_message(**message)
         if not result.matches:
-            return []
-        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", offset)]
+            return [WAIT_FOR_RESIDENT]
+        return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", offset),
+                WAIT_FOR_RESIDENT]
 
 
 class ActionMoreInfo(Action):

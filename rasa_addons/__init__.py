@@ -1,1 +1,10 @@
-"""Extensions that run inside the Rasa server (Rasa environment, Python 3.10)."""
+"""Extensions that run inside the Rasa server (Rasa environment, Python 3.10).
+
+Rasa imports this package when it creates the tracker store named in
+endpoints.yml, at start-up and before any message: the one moment our code
+runs inside the server, so the reply check is installed here.
+"""
+
+from rasa_addons import action_replies
+
+action_replies.install()

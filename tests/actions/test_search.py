@@ -18,6 +18,16 @@ async def test_place_and_interest_in_one_message_fill_the_whole_form(app_db, dom
     assert outcome.slots["location"] == "3512"
     assert outcome.slots["geo"]["pc4"] == "3512"
     assert outcome.slots["interests"] == ["ouderen"]
+    assert {"event": "followup", "name": "action_show_results"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in outcome.events
+    ]
+
+
+async def test_a_form_still_missing_a_slot_names_no_next_action(app_db, domain):
+    tracker = make_tracker(text="ik woon in 3512", intent="search_opportunities", entities={"postcode": "3512"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots["geo"]["pc4"] == "3512"
+    assert not [e for e in outcome.events if e.get("event") == "followup"]
 
 
 async def test_an_unknown_place_gets_a_dutch_ask_back(app_db, domain):
@@ -99,6 +109,7 @@ async def test_results_show_three_cards_with_sign_up_and_more_info_buttons(demo_
     assert "km" in cards[0]["text"]
     assert outcome.buttons[-1]["payload"] == "/more_results"
     assert len(outcome.slots["shown_ids"]) == 3
+    assert outcome.events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
 
 
 async def test_each_search_is_recorded_without_personal_data(demo_db, domain):

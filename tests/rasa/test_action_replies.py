@@ -1,0 +1,53 @@
+"""The prepared reply check accepts and rejects exactly what Rasa's own check does."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+
+import rasa_addons  # noqa: F401  (installs the check, as loading the tracker store does)
+
+GOOD = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "geo", "value": {"pc4": "3511"}},
+                {"event": "followup", "name": "action_show_results"}],
+     "responses": [{"text": "Ik vond 3 kansen.", "buttons": [{"title": "Aanmelden", "payload": "/sign_up"}]}]},
+]
+BAD = [
+    {"events": [{"event": "slot"}]},
+    {"events": "geen lijst"},
+    {"events": [], "responses": ["geen object"]},
+]
+
+
+@pytest.mark.parametrize("reply", GOOD)
+def test_a_valid_reply_passes(reply):
+    jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    assert RemoteAction("action_show_results", None)._validate_action_result(reply) is True
+
+
+@pytest.mark.parametrize("reply", BAD)
+def test_an_invalid_reply_is_rejected_with_the_error_rasa_would_give(reply):
+    with pytest.raises(jsonschema.ValidationError) as rasa_own:
+        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        RemoteAction("action_show_results", None)._validate_action_result(reply)
+    assert ours.value.message.startswith(rasa_own.value.message)
+    assert "custom-actions" in ours.value.message
+
+
+def test_loading_the_tracker_store_as_rasa_does_installs_the_check():
+    code = (
+        "import rasa_addons.forgetting_tracker_store\n"
+        "from rasa.core.actions.action import RemoteAction\n"
+        "from rasa_addons.action_replies import validate_reply\n"
+        "assert RemoteAction._validate_action_result is validate_reply\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
