@@ -142,23 +142,22 @@ def _best_remote(
     trip; in-process SQLite has no round trip to save, and a window count
     would make it buffer every remote row instead of only the chunk.
     """
-    columns = [*SCORING_COLUMNS, _created_column(prefs)]
     count_apart = connection.dialect.name == "sqlite"
+    total = 0
     if count_apart:
         total = connection.scalar(select(func.count()).select_from(_O).where(*rules)) or 0
         if not total:
             return 0, []
-    else:
-        total = 0
-        columns.append(func.count().over().label("remote_total"))
-    statement = select(*columns).where(*rules).order_by(_O.created_at.desc(), _O.id)
+    statement = _candidates(prefs, *rules).order_by(_O.created_at.desc(), _O.id)
     best: list[Scored] = []
     offset, size = 0, REMOTE_FIRST_CHUNK
     while True:
-        rows = connection.execute(statement.offset(offset).limit(size)).all()
-        if not count_apart and rows and not offset:
-            total = rows[0].remote_total
-        best = merge_best(prefs, best, prefs.rank(rows if count_apart else [row[:-1] for row in rows])[1])
+        chunk = statement.offset(offset).limit(size)
+        counting = not count_apart and not offset
+        rows = connection.execute(chunk.add_columns(func.count().over()) if counting else chunk).all()
+        if counting and rows:
+            total = rows[0][-1]
+        best = merge_best(prefs, best, prefs.rank([row[:-1] for row in rows] if counting else rows)[1])
         if len(rows) < size:
             return total, best
         last = rows[-1]
