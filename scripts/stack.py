@@ -160,7 +160,12 @@ class Stack:
         self.services.clear()
 
     def wait(self) -> int:
-        """Blocks until a service exits (or Ctrl-C), then stops the rest."""
+        """Blocks until a service exits, Ctrl-C or SIGTERM, then stops the rest.
+
+        The services run in their own sessions, so a service manager's SIGTERM
+        to this process alone would leave them running without this.
+        """
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             while all(s.process.poll() is None for s in self.services if s.process):
                 time.sleep(0.5)
@@ -175,6 +180,10 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _interrupt(*_signal_args) -> None:
+    raise KeyboardInterrupt
 
 
 def _terminate(process: subprocess.Popen) -> None:
