@@ -97,6 +97,11 @@ def geo_ambiguous(labels: list[str]) -> str:
     return f"Bedoel je {', '.join(labels[:-1])} of {labels[-1]}?"
 
 
+def geo_region(region: str) -> str:
+    """A province or the whole country is too big to search from."""
+    return f"{region} is een groot gebied. In welke plaats woon je? Een postcode is ook goed."
+
+
 def geo_corrected(label: str) -> str:
     return f"Ik denk dat je {label} bedoelt."
 

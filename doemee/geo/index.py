@@ -3,7 +3,10 @@
 Every name is reduced to a key (doemee.geo.names.name_key) when the index is
 built, and the answer for each key (one place, or the candidates to ask
 about) is decided then too, so resolve() is a few dict lookups; only typos
-reach rapidfuzz, over the list of primary names.
+reach rapidfuzz, over the list of primary names. A part of a town named with
+its town ("Amsterdam Noord", "Zwolle-Zuid", "Lombok in Utrecht") is the
+neighbourhood or village of that name inside the town's municipality, or the
+town itself when the part is only a direction ("zuid") or "centrum".
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from doemee.geo.gazetteer import (
     display_name,
     load_gazetteer,
 )
-from doemee.geo.names import name_key, province_for_qualifier, split_qualifier
+from doemee.geo.names import TOWN_PARTS, name_key, province_for_qualifier, region_name, split_qualifier
 from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.geo.types import GeoResult, Kind, Location, Outcome
 
@@ -55,7 +58,9 @@ MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 5
 _FUZZY_MIN_LETTERS = 5
 _FUZZY_MAX_LENGTH = 40
-_FILLER_WORDS = ("in ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ")
+_FILLER_WORDS = ("in ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ", "regio ")
+# "Lombok in Utrecht", "centrum van Utrecht": a part, this word, then its town.
+_PART_OF = frozenset({"in", "van", "te"})
 _DOMINANT_RATIO = 10.0
 _DOMINANT_MINIMUM = 10_000.0
 _SAME_PLACE_KM = 2.0
@@ -100,6 +105,10 @@ class GeoIndex:
         alternate: dict[str, list[_Entry]] = defaultdict(list)
         names: set[str] = set()
         towns = self._index_places(gazetteer.places, primary, alternate, names)
+        # Villages and neighbourhoods by every name, to find one inside a given town.
+        self._places_by_key: dict[str, tuple[_Entry, ...]] = {
+            key: tuple(entries) for key, entries in _merged(primary, alternate).items()
+        }
         self._municipality_by_key: dict[str, list[_Entry]] = defaultdict(list)
         self._index_municipalities(towns, primary, names)
         for alias, target in ALIASES.items():
@@ -117,11 +126,24 @@ class GeoIndex:
         self._alternate: dict[str, _Answer] = {
             key: _decide(entries) for key, entries in alternate.items() if key not in self._primary
         }
+        # "denhaag", "sgravenhage": a name of several words typed as one.
+        self._compact: dict[str, str] = {}
+        clashes: set[str] = set()
+        for key in self._primary:
+            compact = key.replace(" ", "")
+            if compact != key and compact not in self._primary and compact not in self._alternate:
+                if self._compact.setdefault(compact, key) != key:
+                    clashes.add(compact)
+        for compact in clashes:
+            del self._compact[compact]
         # Typo candidates by length: a name within edit distance d differs in length by at most d.
+        # A province or the country is never what a typo meant ("Gelderland" is not "Nederland").
         self._fuzzy_by_length: dict[int, list[str]] = defaultdict(list)
         for key in sorted(self._primary):
-            self._fuzzy_by_length[len(key)].append(key)
-        self._names: list[str] = sorted(names, key=str.casefold)
+            if region_name(key) is None or self._is_main_town(key):
+                self._fuzzy_by_length[len(key)].append(key)
+        names = {n for n in names if region_name(n) is None or self._is_main_town(name_key(n))}
+        self._names: list[str] = sorted(names | self._qualified_names(), key=str.casefold)
 
     def _index_places(
         self,
@@ -235,15 +257,19 @@ class GeoIndex:
 
     # --- asking -------------------------------------------------------------
 
-    def resolve(self, text: str) -> GeoResult:
-        """A postcode, place, neighbourhood or municipality; never raises on any text."""
+    def resolve(self, text: str, *, typos: bool = True) -> GeoResult:
+        """A postcode, place, neighbourhood or municipality; never raises on any text.
+
+        `typos=False` takes names only as written, for callers that look up
+        many pieces of a sentence and must not "correct" ordinary words.
+        """
         try:
-            return self._resolve(text)
+            return self._resolve(text, typos)
         except Exception:  # a resident's odd text must never become a traceback
             log.exception("geo lookup failed")
             return GeoResult(query="", outcome=Outcome.UNKNOWN)
 
-    def _resolve(self, text: str) -> GeoResult:
+    def _resolve(self, text: str, typos: bool = True) -> GeoResult:
         if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
             return GeoResult(query="" if not isinstance(text, str) else text[:MAX_QUERY_LENGTH], outcome=Outcome.UNKNOWN)
         query = text.strip()
@@ -260,6 +286,9 @@ class GeoIndex:
         key = name_key(query)
         if not key:
             return unknown
+        if region_name(key) is not None and not self._is_main_town(key):
+            # "Friesland", "Nederland": the resident means the region, not the hamlet of that name.
+            return unknown
         answer = self._lookup(key)
         if answer is None:
             answer = self._with_qualifier(query)
@@ -270,7 +299,7 @@ class GeoIndex:
         if answer is not None:
             return GeoResult(query, answer.outcome, answer.location, answer.candidates)
 
-        if any(ch.isdigit() for ch in key):
+        if not typos or any(ch.isdigit() for ch in key):
             return unknown
         fuzzy = self._fuzzy(key)
         if fuzzy is None:
@@ -284,8 +313,8 @@ class GeoIndex:
         return GeoResult(query=query, outcome=Outcome.FOUND, location=location)
 
     def _lookup(self, key: str) -> _Answer | None:
-        """Exact names first, then trusted alternate names, then without filler words."""
-        answer = self._primary.get(key) or self._alternate.get(key)
+        """Exact names first, then trusted alternate names, then without filler words, then parts of towns."""
+        answer = self._exact(key)
         if answer is not None:
             return answer
         if key.startswith("gemeente "):
@@ -293,7 +322,64 @@ class GeoIndex:
         for filler in _FILLER_WORDS:
             rest = key[len(filler):]
             if key.startswith(filler) and rest:
-                return self._primary.get(rest) or self._alternate.get(rest)
+                return self._exact(rest) or self._in_town(rest)
+        return self._in_town(key)
+
+    def _exact(self, key: str) -> _Answer | None:
+        answer = self._primary.get(key) or self._alternate.get(key)
+        if answer is None and key in self._compact:
+            answer = self._primary.get(self._compact[key])
+        return answer
+
+    def _qualified_names(self) -> set[str]:
+        """"Noord (Amsterdam)", "Lombok (Utrecht)": how to name a place whose bare name means another."""
+        qualified = set()
+        for key, entries in self._entries_by_key.items():
+            answer = self._primary[key]
+            for entry in entries:
+                location = entry.location
+                if location.kind is Kind.MUNICIPALITY or location == answer.location or name_key(location.name) != key:
+                    continue
+                name = self.unambiguous_name(location)
+                if name != location.name:
+                    qualified.add(name)
+        return qualified
+
+    def _is_main_town(self, key: str) -> bool:
+        """Whether a name is a municipality's own town (Utrecht, Groningen), not just any namesake."""
+        answer = self._primary.get(key)
+        location = answer.location if answer is not None else None
+        return location is not None and location.kind is not Kind.NEIGHBOURHOOD and location.name == location.municipality
+
+    def _in_town(self, key: str) -> _Answer | None:
+        """"amsterdam noord", "lombok utrecht", "lombok in utrecht": a town and a part of it, either order."""
+        words = key.split()
+        for i in range(1, len(words)):
+            head, tail = " ".join(words[:i]), " ".join(words[i:])
+            answer = self._part_of(town=head, part=tail) or self._part_of(town=tail, part=head)
+            if answer is None and words[i] in _PART_OF and i + 1 < len(words):
+                answer = self._part_of(town=" ".join(words[i + 1:]), part=head)
+            if answer is not None:
+                return answer
+        return None
+
+    def _part_of(self, town: str, part: str) -> _Answer | None:
+        """The place called `part` inside `town`'s municipality; the town itself when `part` is "zuid" or "centrum"."""
+        answer = self._exact(town)
+        if answer is None:
+            return None
+        towns = [t for t in ((answer.location,) if answer.location else answer.candidates) if t.kind is not Kind.NEIGHBOURHOOD]
+        if not towns:
+            return None
+        codes = {t.municipality_code for t in towns}
+        inside = [
+            e for e in self._places_by_key.get(part, ())
+            if e.location.municipality_code in codes and all(e.location.name != t.name for t in towns)
+        ]
+        if inside:
+            return _decide(inside)
+        if all(word in TOWN_PARTS for word in part.split()):
+            return answer
         return None
 
     def _only_municipalities(self, key: str) -> _Answer | None:
@@ -342,6 +428,32 @@ class GeoIndex:
         answer = _decide(entries)
         return answer if answer.outcome is not Outcome.UNKNOWN else None
 
+    def within_town(self, text: str) -> GeoResult:
+        """Only a part of a town named with its town ("Zwolle-Zuid", "Amsterdam Noord", "Lombok in Utrecht").
+
+        For callers that already know every plain name (the NLU's gazetteer)
+        and look up pieces of a sentence: no postcodes, filler words or typos.
+        """
+        if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
+            return GeoResult(query="", outcome=Outcome.UNKNOWN)
+        key = name_key(text)
+        answer = self._in_town(key) if " " in key else None
+        if answer is None:
+            return GeoResult(query=text, outcome=Outcome.UNKNOWN)
+        return GeoResult(text, answer.outcome, answer.location, answer.candidates)
+
+    def unambiguous_name(self, location: Location) -> str:
+        """The name that resolves back to `location`: "Overvecht", or "Noord (Amsterdam)" beside the village Noord."""
+        tried = [location.name]
+        for qualifier in (location.place, location.municipality):
+            if qualifier and qualifier != location.name:
+                tried.append(f"{location.name} ({qualifier})")
+        for name in tried:
+            result = self.resolve(name, typos=False)
+            if result.found and result.location == location:
+                return name
+        return location.name
+
     def postcode(self, text: str) -> Location | None:
         """The PC4 centroid for "3511", "3511 AB", "3511ab"; None when not a known postcode."""
         postcode = normalise_postcode(text) if isinstance(text, str) else None
@@ -385,6 +497,15 @@ class GeoIndex:
     def names(self) -> list[str]:
         """Every place, neighbourhood, municipality and alias name resolve() knows exactly."""
         return list(self._names)
+
+
+def _merged(primary: dict[str, list[_Entry]], alternate: dict[str, list[_Entry]]) -> dict[str, list[_Entry]]:
+    """Places and neighbourhoods (not municipalities or aliases) under all their names."""
+    merged: dict[str, list[_Entry]] = defaultdict(list)
+    for source in (primary, alternate):
+        for key, entries in source.items():
+            merged[key].extend(e for e in entries if e.location.kind is not Kind.MUNICIPALITY)
+    return merged
 
 
 def _finite(value: object) -> bool:

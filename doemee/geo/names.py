@@ -68,6 +68,34 @@ _SHORT_FORMS: dict[str, str] = {
     "zh": "ZH",
 }
 
+# Words that name a part of a town ("Zwolle-Zuid", "Utrecht centrum", "Groningen stad"), not a place.
+TOWN_PARTS: frozenset[str] = frozenset(
+    {"noord", "zuid", "oost", "west", "noordoost", "noordwest", "zuidoost", "zuidwest",
+     "centrum", "midden", "binnenstad", "stad", "oud", "nieuw"}
+)
+
+# Areas too large to search from: the provinces as people name them, and the country.
+_REGIONS: dict[str, str] = {
+    "drenthe": "Drenthe",
+    "fryslan": "Fryslân",
+    "friesland": "Friesland",
+    "gelderland": "Gelderland",
+    "groningen": "Groningen",
+    "limburg": "Limburg",
+    "noord brabant": "Noord-Brabant",
+    "brabant": "Brabant",
+    "noord holland": "Noord-Holland",
+    "utrecht": "Utrecht",
+    "zeeland": "Zeeland",
+    "zuid holland": "Zuid-Holland",
+    "overijssel": "Overijssel",
+    "flevoland": "Flevoland",
+    "nederland": "Nederland",
+    "holland": "Nederland",
+    "netherlands": "Nederland",
+    "the netherlands": "Nederland",
+}
+
 _APOSTROPHE_RUN = re.compile("['’‘`´ʼ]+")
 _SEPARATORS = re.compile(r"[\W_]+")
 _REWRITTEN = frozenset({"a", "den", "st"})
@@ -131,3 +159,17 @@ def province_short_form(province: str) -> str:
         if full == province and abbreviation in _SHORT_FORMS:
             return _SHORT_FORMS[abbreviation]
     return province
+
+
+def region_name(text: str) -> str | None:
+    """"Friesland", or "Nederland" for "holland": a province or the country, not a place to search from.
+
+    Several are also the name of a hamlet (Friesland, Nederland, Holland) or a
+    village (Zeeland); someone who answers with one means the region. Utrecht
+    and Groningen are cities first: the caller decides that.
+    """
+    key = name_key(text)
+    for prefix in ("provincie ", "de provincie "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return _REGIONS.get(key)

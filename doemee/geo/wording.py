@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from doemee import messages
+from doemee.geo.names import region_name
 from doemee.geo.postcodes import find_postcode
 from doemee.geo.types import GeoResult, Location, Outcome
 
@@ -19,6 +20,9 @@ def explain(result: GeoResult) -> str | None:
     if result.outcome is Outcome.AMBIGUOUS:
         return messages.geo_ambiguous([label(c) for c in result.candidates])
     if result.outcome is Outcome.UNKNOWN:
+        region = region_name(result.query)
+        if region is not None:
+            return messages.geo_region(region)
         postcode = find_postcode(result.query)
         if postcode is not None and len(result.query) <= 12:
             return messages.geo_unknown_postcode(postcode)
