@@ -137,6 +137,10 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "nlu-report")
     parser.add_argument("--rules-only", action="store_true", help="only check the rule extractors (fast)")
+    parser.add_argument(
+        "--only", choices=("doemee", "stock"), help="cross-validate one pipeline (for experiments; the report needs both)"
+    )
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="our pipeline's config (experiments)")
     args = parser.parse_args()
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -146,7 +150,9 @@ def main() -> int:
         stock_config = ROOT / "build" / "nlu-report" / "stock-config.yml"
         stock_config.parent.mkdir(parents=True, exist_ok=True)
         stock_config.write_text("# Rasa's default pipeline: no pipeline given, Rasa fills in its own.\nlanguage: nl\n")
-        for name, config in (("doemee", ROOT / "config.yml"), ("stock", stock_config)):
+        for name, config in (("doemee", args.config), ("stock", stock_config)):
+            if args.only and name != args.only:
+                continue
             run_dir = out_dir / name
             run_cross_validation(config, run_dir, args.folds)
             summary[name] = {"intent_macro_f1": round(intent_macro_f1(run_dir), 4), "entity": entity_scores(run_dir)}
