@@ -1,18 +1,27 @@
 """Finds Dutch place and neighbourhood names in a message, with their GeoNames spelling.
 
 The gazetteer is every name doemee.geo resolves exactly (towns, villages,
-neighbourhoods, municipalities, aliases such as "den bosch"). Many Dutch
-village names are ordinary words ("Best", "Hoek", "Leiden", "Kampen"), so a
-name that is also a common word only counts with a sign that a place is
-meant: a preposition before it ("in", "bij", "rond", "omgeving"), a capital
-in the middle of a sentence, or the name being the whole answer. Stop words
-and chat words ("mijn", "buurt", "meer", "top") are never a one-word place.
-Other words the Dutch lexicon knows ("dieren", "gooi", "lombok") need the
-same context unless the name is a municipality's own town ("Utrecht").
-Unknown words of six letters or more are forgiven one typo (two when long),
-towards names that are not words themselves.
-The value is the name as GeoNames writes it; which of several namesakes is
-meant is for the dialogue to ask.
+neighbourhoods, municipalities, aliases such as "den bosch"), also typed as
+one word ("denhaag"). Many Dutch village names are ordinary words ("Best",
+"Hoek", "Leiden", "Kampen"), so a name that is also a common word only counts
+with a sign that a place is meant: a preposition before it ("in", "bij",
+"rond", "omgeving"), a capital in the middle of a sentence, or the name being
+the whole answer. Other words Dutch or English knows ("dieren", "lombok",
+"starting") and names of three letters or fewer need the same context unless
+the name is a municipality's own town ("Utrecht", "Ede"). Stop words, chat
+words and area words ("mijn", "meer", "top", "buurt") are never a one-word
+place, except where someone says they live there: "ik woon in Ee", "ik kom uit Echt".
+A part of a town named with its town ("zwolle-zuid", "amsterdam noord",
+"lombok in utrecht") is the neighbourhood doemee.geo finds for it, or the town.
+
+Typos: only a word of six letters or more that is no word at all, in Dutch or
+English, as typed or as people spell while they talk ("hellup" is "help"), is
+forgiven one typo (two when long), towards a name that is not a word itself.
+A word one typo away from an ordinary word as well ("ochtens") is corrected
+only where a preposition or a capital marks a place.
+The value is the name as GeoNames writes it, with its town in brackets where
+the bare name would be another place ("Noord (Amsterdam)"); which of several
+namesakes is meant is for the dialogue to ask.
 """
 
 from __future__ import annotations
@@ -25,16 +34,30 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-from doemee.geo.index import ALIASES, get_geo_index
-from doemee.geo.names import name_key
+from doemee.geo.index import ALIASES, GeoIndex, get_geo_index
+from doemee.geo.names import TOWN_PARTS, name_key
 from nlu.base import RuleEntityExtractor, Span, without_overlaps
 from nlu.interests import find_interests
-from nlu.lexicon import is_common, is_known, known_words, looks_known, never_a_place
+from nlu.lexicon import (
+    common_words_nearby,
+    english_words,
+    is_common,
+    is_english,
+    is_word,
+    known_words,
+    looks_known,
+    never_a_home,
+    never_a_place,
+    plain_spellings,
+)
 from nlu.text import Word, words_of
 from nlu.times import find_times
 
 ENTITY = "place"
 MAX_WORDS_IN_NAME = 5
+MIN_TYPO_LETTERS = 6
+# Names this short are often chat or abbreviations ("ie", "erm"): a place only in context.
+MAX_SHORT_NAME = 3
 _ARTICLES = frozenset({"de", "het", "'t", "t", "den", "der", "s"})
 # Articles that also start everyday phrases ("in de winkel", "met de bus"); "den" does not.
 _EVERYDAY_ARTICLES = frozenset({"de", "het", "'t", "t"})
@@ -45,6 +68,14 @@ _PREPOSITIONS = frozenset(
      "regio", "gemeente", "wijk", "dorp", "stad", "woonplaats", "plaats", "centrum", "bedoel", "bedoelde"}
 )
 _AREA_WORDS = frozenset({"buurt", "omgeving", "regio", "gemeente", "wijk", "centrum", "stad"})
+# "ik woon in Ee", "woonplaats: Hem", "ik kom uit Echt": said of where someone lives, even a chat word is a place.
+_LIVING = frozenset({"woon", "woont", "wonen", "woonde", "woonden", "gewoond", "woonachtig"})
+_COMING = frozenset({"kom", "komt", "kwam", "komen"})
+_HOME_WORDS = frozenset({"woonplaats", "dorp"})
+# Words that start a new clause, so a name right before one ends its own.
+_CLAUSE_STARTS = frozenset({"en", "maar", "dus", "want", "of", "sinds", "nu", "al", "hoor", "joh"})
+# "lombok in utrecht", "centrum van utrecht": words joining a part of a town to the town.
+_JOINING = frozenset({"in", "van", "te"})
 
 
 class Gazetteer:
@@ -56,10 +87,18 @@ class Gazetteer:
             key = name_key(name)
             if key and key not in self.values:
                 self.values[key] = canonical.get(name, name)
+        compact: Dict[str, str] = {}
+        for key, value in self.values.items():
+            joined = key.replace(" ", "")
+            if joined != key and joined not in self.values and not is_word(joined):
+                compact[joined] = value if compact.get(joined, value) == value else ""
+        self.values.update((joined, value) for joined, value in compact.items() if value)
+        # Every word of every name: a town with a part of it begins and ends with one of these.
+        self.name_words = frozenset(word for key in self.values for word in key.split()) | TOWN_PARTS
         self.major = major
         self._by_initial: Dict[str, List[str]] = defaultdict(list)
         for key in self.values:
-            if " " not in key and len(key) >= 5 and not is_common(key):
+            if " " not in key and len(key) >= 5 and not is_common(key) and (key in major or not is_word(key)):
                 self._by_initial[key[0]].append(key)
 
     def exact(self, key: str) -> Optional[str]:
@@ -83,8 +122,8 @@ def gazetteer() -> Gazetteer:
     major = set()
     for name in index.names():
         key = name_key(name)
-        if " " not in key and is_known(key):
-            result = index.resolve(name)
+        if " " not in key:
+            result = index.resolve(name, typos=False)
             location = result.location
             if result.found and location is not None and location.name == location.municipality:
                 major.add(key)
@@ -96,18 +135,26 @@ def _core(words: Sequence[Word]) -> List[str]:
 
 
 def _needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
-    """Ordinary words need context; so do other known words, unless the name is a municipality's own town."""
+    """Ordinary words need context; so do other known words and very short names, unless a municipality's own town."""
     core = _core(words)
     if not core or all(is_common(w) for w in core):
         return True
-    return all(looks_known(w) for w in core) and " ".join(core) not in major
+    if " ".join(core) in major:
+        return False
+    return all(looks_known(w) or is_english(w) for w in core) or len("".join(core)) <= MAX_SHORT_NAME
 
 
-def _has_context(words: List[Word], i: int, size: int) -> bool:
+def _part_needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
+    """A town with a part ("amsterdam noord"): as much context as its town's name needs alone."""
+    names = [w for w in words if w.text not in TOWN_PARTS and w.text not in _JOINING]
+    return not names or all(_needs_context([w], major) for w in names)
+
+
+def _has_context(words: List[Word], i: int, size: int, whole_answer: bool = True) -> bool:
     """Whether a preposition (or a postcode), a mid-sentence capital or the answer being just this name marks a place."""
     chunk = words[i:i + size]
     if len(words) == size:
-        return True
+        return whole_answer
     starts_with_article = chunk[0].text in _EVERYDAY_ARTICLES and (
         " ".join(w.text for w in chunk) not in _KNOWN_WITH_ARTICLE
     )
@@ -126,14 +173,92 @@ def _blocked(words: Sequence[Word]) -> bool:
     return len(core) <= 1 and (not core or core[0] in never_a_place())
 
 
+def _said_to_live_in(text: str, words: List[Word], i: int, size: int) -> bool:
+    """ "ik woon in Ee", "woonplaats: Hem", "ik kom uit Echt,": right after saying where one lives, ending the clause."""
+    core = _core(words[i:i + size])
+    if len(core) != 1 or never_a_home(core[0]):
+        return False
+    before = [w.text for w in words[max(0, i - 2):i]]
+    lives = (
+        len(before) == 2
+        and ((before[0] in _LIVING and before[1] in ("in", "te")) or (before[0] in _COMING and before[1] == "uit"))
+        and not text[words[i - 1].end:words[i].start].strip()
+    ) or (len(before) >= 1 and before[-1] in _HOME_WORDS)
+    if not lives:
+        return False
+    end = i + size
+    if end == len(words):
+        return True
+    return bool(text[words[end - 1].end:words[end].start].strip()) or words[end].text in _CLAUSE_STARTS
+
+
+def _place_words(text: str) -> List[Word]:
+    """The words, with "zwolle-zuid" split in two: the town is the name, "zuid" only says which part."""
+    words: List[Word] = []
+    for word in words_of(text):
+        parts = word.text.split("-")
+        if len(parts) == 1 or word.text[:1].isdigit() or not any(p in TOWN_PARTS for p in parts):
+            words.append(word)
+            continue
+        offset = 0
+        for part in parts:
+            start = word.start + offset
+            words.append(Word(part, start, start + len(part), word.original[offset:offset + len(part)]))
+            offset += len(part) + 1
+    return words
+
+
+def _part_of_town(index: GeoIndex, places: Gazetteer, words: Sequence[Word]) -> Optional[str]:
+    """ "amsterdam noord" -> "Noord (Amsterdam)", "lombok in utrecht" -> "Lombok (Utrecht)".
+
+    Only a place of its own inside the town: "utrecht oost" is just Utrecht,
+    found as the name "utrecht" with "oost" left out.
+    """
+    if words[0].text in _JOINING or words[-1].text in _JOINING:
+        return None
+    if len(words) == 1 and "-" not in words[0].text:
+        return None
+    if not all(name_key(w.original) in places.name_words for w in (words[0], words[-1])):
+        return None
+    result = index.within_town(" ".join(w.original for w in words))
+    if not result.found or result.location is None:
+        return None
+    if any(w.text in TOWN_PARTS for w in words):
+        town = " ".join(w.original for w in words if w.text not in TOWN_PARTS and w.text not in _JOINING)
+        if places.exact(name_key(town)) is not None and index.resolve(town, typos=False).location == result.location:
+            return None
+    return index.unambiguous_name(result.location)
+
+
+def _may_be_typo(places: Gazetteer, word: str) -> bool:
+    """Long enough, and no word of Dutch or English, as typed or as spelled while talking ("hellup")."""
+    if len(word) < MIN_TYPO_LETTERS or word[:1].isdigit() or places.exact(word) is not None or is_word(word):
+        return False
+    forms = plain_spellings(word) - {word}
+    return any(places.exact(form) is not None for form in forms) or not any(is_word(form) for form in forms)
+
+
+def _likely_typo_of(places: Gazetteer, words: List[Word], i: int, key: str) -> bool:
+    """A municipality's own town is what people mistype most; a smaller place must beat the ordinary words.
+
+    "ochtens" is one typo from "ochtends" as from Ochten: without a preposition
+    or capital marking a place, the word wins.
+    """
+    if key in places.major:
+        return True
+    like_a_word = any(places.exact(near) is None for near in common_words_nearby(words[i].text))
+    return not like_a_word or _has_context(words, i, 1, whole_answer=False)
+
+
 def _claimed_by_others(text: str) -> List[Tuple[int, int]]:
     return [(s.start, s.end) for s in find_interests(text) + find_times(text)]
 
 
 def find_places(text: str) -> List[Span]:
     """Every place or neighbourhood named in `text`, longest names first, in text order."""
-    words = words_of(text)
+    words = _place_words(text)
     places = gazetteer()
+    index = get_geo_index()
     spans: List[Span] = []
     taken = [False] * len(words)
     waiting: List[Tuple[int, int, str]] = []
@@ -142,12 +267,19 @@ def find_places(text: str) -> List[Span]:
             if any(taken[i:i + size]):
                 continue
             chunk = words[i:i + size]
-            if any(w.text[:1].isdigit() for w in chunk) or _blocked(chunk):
+            if any(w.text[:1].isdigit() for w in chunk):
                 continue
             value = places.exact(name_key(" ".join(w.original for w in chunk)))
-            if value is None:
-                continue
-            if _needs_context(chunk, places.major) and not _has_context(words, i, size):
+            if value is not None:
+                if _blocked(chunk) and not _said_to_live_in(text, words, i, size):
+                    continue
+                needs_context = _needs_context(chunk, places.major)
+            else:
+                value = _part_of_town(index, places, chunk)
+                if value is None:
+                    continue
+                needs_context = _part_needs_context(chunk, places.major)
+            if needs_context and not _has_context(words, i, size):
                 waiting.append((i, size, value))
                 continue
             spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, value))
@@ -160,12 +292,10 @@ def find_places(text: str) -> List[Span]:
             taken[i:i + size] = [True] * size
     claimed = None
     for i, word in enumerate(words):
-        if taken[i] or word.text[:1].isdigit() or len(word.text) < 6:
-            continue
-        if looks_known(word.text) or is_common(word.text):
+        if taken[i] or not _may_be_typo(places, word.text):
             continue
         key = places.near(word.text)
-        if key is None:
+        if key is None or not _likely_typo_of(places, words, i, key):
             continue
         claimed = _claimed_by_others(text) if claimed is None else claimed
         if any(word.start < b and a < word.end for a, b in claimed):
@@ -181,6 +311,7 @@ class PlaceExtractor(RuleEntityExtractor):
     def warm_up(self) -> None:
         gazetteer()
         known_words()
+        english_words()
 
     def find(self, text: str) -> List[Span]:
         return find_places(text)

@@ -59,3 +59,81 @@ def test_where_someone_lives_is_a_place_even_when_it_is_a_word(run):
 
 def test_a_place_listed_after_a_place_counts(run):
     assert run(PlaceExtractor, "zwolle of kampen") == [("zwolle", "place", "Zwolle"), ("kampen", "place", "Kampen")]
+
+
+def test_help_typed_as_spoken_is_not_the_village_hellum(run):
+    for text in ("hellup", "hellup!!", "hellupp", "heeeelp", "hullup"):
+        assert run(PlaceExtractor, text) == [], text
+
+
+def test_chat_words_and_greetings_never_become_a_place_by_a_typo(run):
+    for text in ("hallo", "hallooo", "help", "hoi", "doei!", "oke", "top", "super", "thanks", "thanx", "meer info",
+                 "info", "ja graag", "nee", "graag", "dankjewel", "hallootjes"):
+        assert run(PlaceExtractor, text) == [], text
+
+
+def test_english_words_are_not_places(run):
+    for text in ("starting next week", "met mijn friends", "thanks for the help", "can you help me"):
+        assert run(PlaceExtractor, text) == [], text
+
+
+def test_a_typo_of_an_ordinary_word_is_not_a_village_one_typo_away(run):
+    assert run(PlaceExtractor, "moet ik betlen?") == []
+    assert run(PlaceExtractor, "kan ik s ochtens") == []
+
+
+def test_typos_in_town_names_are_still_forgiven(run):
+    assert run(PlaceExtractor, "rotterdm") == [("rotterdm", "place", "Rotterdam")]
+    assert run(PlaceExtractor, "eindhovn") == [("eindhovn", "place", "Eindhoven")]
+    assert run(PlaceExtractor, "ik woon in apeldorn") == [("apeldorn", "place", "Apeldoorn")]
+    assert run(PlaceExtractor, "amsterdamm") == [("amsterdamm", "place", "Amsterdam")]
+
+
+def test_a_village_named_like_a_chat_word_counts_where_someone_says_they_live(run):
+    assert run(PlaceExtractor, "ik woon in ee") == [("ee", "place", "Ee")]
+    assert run(PlaceExtractor, "ik woon in hem") == [("hem", "place", "Hem")]
+    assert run(PlaceExtractor, "woonplaats: ee") == [("ee", "place", "Ee")]
+    assert run(PlaceExtractor, "ik kom uit echt") == [("echt", "place", "Echt")]
+    assert run(PlaceExtractor, "ik woon in monster") == [("monster", "place", "Monster")]
+    assert run(PlaceExtractor, "ik woon in ee, friesland") == [("ee", "place", "Ee")]
+
+
+def test_saying_where_one_lives_does_not_make_any_word_a_place(run):
+    for text in ("ik woon in een flat", "ik woon in het centrum", "ik woon in nederland", "ik woon in meer dan een stad",
+                 "ik help hem", "ee", "echt wel", "het kwam uit, echt"):
+        assert run(PlaceExtractor, text) == [], text
+
+
+def test_a_province_is_not_a_place(run):
+    for text in ("ik woon in friesland", "zeeland", "iets in limburg"):
+        assert run(PlaceExtractor, text) == [], text
+
+
+def test_a_name_of_three_letters_that_is_no_town_needs_context(run):
+    assert run(PlaceExtractor, "erm ik weet het niet") == []
+    assert run(PlaceExtractor, "ik woon in erm") == [("erm", "place", "Erm")]
+    assert run(PlaceExtractor, "ede") == [("ede", "place", "Ede")]
+
+
+def test_a_town_with_a_direction_is_the_town(run):
+    assert run(PlaceExtractor, "ik woon in zwolle-zuid") == [("zwolle", "place", "Zwolle")]
+    assert run(PlaceExtractor, "utrecht-oost") == [("utrecht", "place", "Utrecht")]
+    assert run(PlaceExtractor, "rotterdam zuid") == [("rotterdam", "place", "Rotterdam")]
+    assert run(PlaceExtractor, "iets in nijmegen-oost") == [("nijmegen", "place", "Nijmegen")]
+
+
+def test_a_town_with_a_neighbourhood_of_its_own_is_that_neighbourhood(run):
+    assert run(PlaceExtractor, "amsterdam noord") == [("amsterdam noord", "place", "Noord (Amsterdam)")]
+    assert run(PlaceExtractor, "ik woon in amsterdam-noord") == [("amsterdam-noord", "place", "Noord (Amsterdam)")]
+    assert run(PlaceExtractor, "den haag centrum") == [("den haag centrum", "place", "Centrum (Den Haag)")]
+    assert run(PlaceExtractor, "iets in Utrecht Overvecht") == [("Utrecht Overvecht", "place", "Overvecht")]
+
+
+def test_a_shared_neighbourhood_name_with_its_town_is_one_place(run):
+    assert run(PlaceExtractor, "ik woon in Lombok in Utrecht") == [("Lombok in Utrecht", "place", "Lombok (Utrecht)")]
+
+
+def test_a_name_of_several_words_typed_as_one_is_found(run):
+    assert run(PlaceExtractor, "denhaag") == [("denhaag", "place", "Den Haag")]
+    assert run(PlaceExtractor, "ik woon in debilt") == [("debilt", "place", "De Bilt")]
+    assert run(PlaceExtractor, "sgravenhage") == [("sgravenhage", "place", "Den Haag")]
