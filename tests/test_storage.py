@@ -82,3 +82,53 @@ def test_migration_0004_counts_open_rows_as_published_when_they_were_created(tmp
     database.dispose()
     assert published["concept"] is None
     assert published["open"].replace(tzinfo=timezone.utc) == created
+
+
+def test_an_sqlite_without_math_functions_gets_them_from_python():
+    """Matching counts by distance in SQL; some SQLite builds leave sin and cos out."""
+    import math
+    import sqlite3
+
+    from doemee.storage.database import _ensure_math_functions
+
+    connection = sqlite3.connect(":memory:")
+
+    def missing(_value: float) -> float:
+        raise ArithmeticError("no math in this build")
+
+    connection.create_function("sin", 1, missing)
+    _ensure_math_functions(connection)
+    assert connection.execute("SELECT sin(1.0), cos(0.0), radians(180.0)").fetchone() == (math.sin(1.0), 1.0, math.pi)
+
+
+def test_migration_0006_gives_existing_rows_their_latitude_band_and_they_are_still_found(tmp_path):
+    from sqlalchemy import MetaData, Table, insert
+
+    from doemee.matching.engine import find
+    from doemee.matching.query import SearchQuery
+    from doemee.storage.database import Database
+    from doemee.storage.migrate import upgrade
+
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(database.engine, "0005")
+    created = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
+    row = dict(
+        source="csv", initiative_id=1, title="Tuinier gezocht", description="Help mee.", category="groen",
+        postcode="3511 AB", pc4="3511", place="Utrecht", time_commitment="wekelijks", day_parts="",
+        remote=False, contact_email="tuin@example.org", is_demo=False, status="open",
+        created_at=created, updated_at=created, published_at=created,
+    )
+    with database.engine.begin() as connection:
+        old = Table("opportunity", MetaData(), autoload_with=connection)  # as revision 0005 left it
+        connection.execute(insert(Initiative.__table__).values(id=1, name="Buurttuin", is_demo=False, created_at=created))
+        connection.execute(insert(old), [
+            {**row, "external_id": "utrecht", "lat": 52.0907, "lon": 5.1214},
+            {**row, "external_id": "edge", "lat": 52.05, "lon": 5.12},  # exactly on a band's edge
+        ])
+    database.migrate()
+    with database.session() as s:
+        bands = {o.external_id: o.lat_band for o in s.scalars(select(Opportunity))}
+        found = find(s, SearchQuery(lat=52.0907, lon=5.1214, origin="3511", today=date(2026, 11, 27)))
+    database.dispose()
+    assert bands == {"utrecht": 1041, "edge": 1041}
+    assert found.total_within_radius == 2

@@ -1,23 +1,32 @@
 """Finds and ranks open opportunities for a search, fast enough for a chat turn.
 
-The candidate query reads only the columns scoring needs, narrowed by the
-indexed status/category/lat columns and a box around the origin; scoring
-happens in Python (`scoring`), and full rows are read only for the page
-shown. `find_naive` scores every open opportunity the simple way: the
-benchmark's baseline and the tests' oracle.
+The database counts what qualifies and narrows the candidates by the
+indexed status/category/lat columns and a circle around the origin;
+scoring happens in Python (`scoring`), on only as many rows as it takes
+to be sure of the page, and full rows are read only for the page shown.
+The statements themselves live in `reads`. `find_naive` scores every
+open opportunity the simple way: the benchmark's baseline and the
+tests' oracle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
-from math import cos, pi, radians
-
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, not_, null, or_, select, true
+from collections.abc import Iterable, Mapping
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, joinedload
 
-from doemee.geo.distance import EARTH_RADIUS_KM, bounding_box
 from doemee.matching.query import Match, MatchResult, OpportunityView, SearchQuery
+from doemee.matching.reads import (
+    ALTERNATIVE_STEPS_KM,
+    NEAR_RINGS,
+    VIEWS,
+    Reads,
+    Shape,
+    box_values,
+    reads,
+    scope,
+    values,
+)
 from doemee.matching.scoring import (
     REMOTE_DISTANCE_FIT,
     Candidate,
@@ -27,154 +36,84 @@ from doemee.matching.scoring import (
     page_of,
 )
 from doemee.storage.database import Database
-from doemee.storage.models import Initiative, Opportunity, SearchLog, Status
+from doemee.storage.models import Opportunity, SearchLog, Status
 
-# Widening searches for alternatives when nothing fits inside the radius:
-# each step reads one box, so a rural search stays as cheap as a city one.
-# None: the whole country, the last resort.
-ALTERNATIVE_STEPS_KM: tuple[float | None, ...] = (25.0, 50.0, 100.0, 300.0, None)
-
-_O = Opportunity
-# Only what scoring reads. The publication time is read only when it is
-# recent enough to earn freshness (see `_created_column`); ids and
-# coordinates come straight from the match indexes.
-SCORING_COLUMNS = (_O.id, _O.category, _O.lat, _O.lon, _O.remote, _O.time_commitment, _O.day_parts)
 REMOTE_FIRST_CHUNK = 32
-# Below a few hundred km, flattening the sphere shortens a distance by far less than 2 %.
-CIRCLE_MARGIN = 1.02
-CIRCLE_MAX_KM = 500.0
-
-
-def _scope(query: SearchQuery) -> list[ColumnElement[bool]]:
-    """Which part of the collection a search may see at all: its region and publication window.
-
-    Kept apart so `find` (every read, alternatives included) and the naive
-    oracle `find_naive` apply the very same rules.
-    """
-    rules: list[ColumnElement[bool]] = []
-    if query.municipality_codes:
-        rules.append(_O.municipality_code.in_(sorted(query.municipality_codes)))
-    if query.published_between is not None:
-        start, end = query.published_between
-        rules.append(_O.published_at > start)
-        rules.append(_O.published_at <= end)
-    return rules
-
-
-def _qualifying(query: SearchQuery, today: date) -> list[ColumnElement[bool]]:
-    """Status, expiry, interests, exclusions and scope: the rules no match may break."""
-    rules: list[ColumnElement[bool]] = [
-        _O.status == Status.OPEN.value,
-        or_(_O.valid_until.is_(None), _O.valid_until >= today),
-        *_scope(query),
-    ]
-    if query.interests:
-        rules.append(_O.category.in_(sorted(query.interests)))
-    if query.exclude_ids:
-        rules.append(_O.id.not_in(sorted(query.exclude_ids)))
-    return rules
-
-
-def _in_box(query: SearchQuery, radius_km: float) -> ColumnElement[bool]:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(query.lat, query.lon, radius_km)
-    return and_(_O.lat.between(min_lat, max_lat), _O.lon.between(min_lon, max_lon))
-
-
-def _near_circle(query: SearchQuery) -> ColumnElement[bool]:
-    """Drops the box's corners in the database: the rows there are most of what the radius rejects.
-
-    A flat-earth distance that can only underestimate the haversine: it
-    takes the narrowest degree of longitude in the box, and a margin covers
-    the flattening. So it never drops a row the exact check in
-    `Preferences.rank` would keep; rank still decides. Remote rows stay
-    whatever their distance: they qualify from anywhere.
-    """
-    if query.radius_km > CIRCLE_MAX_KM:
-        return true()
-    min_lat, max_lat, _, _ = bounding_box(query.lat, query.lon, query.radius_km)
-    km_per_degree = EARTH_RADIUS_KM * pi / 180
-    narrowest = cos(radians(min(89.0, max(abs(min_lat), abs(max_lat)))))
-    dy = (_O.lat - query.lat) * km_per_degree
-    dx = (_O.lon - query.lon) * (km_per_degree * narrowest)
-    reach = query.radius_km * CIRCLE_MARGIN + 0.01
-    return or_(_O.remote == true(), dx * dx + dy * dy <= reach * reach)
-
-
-def _created_column(prefs: Preferences) -> ColumnElement:
-    return case((_O.created_at >= prefs.fresh_since, _O.created_at), else_=null()).label("created_at")
-
-
-def _candidates(prefs: Preferences, *where: ColumnElement[bool]) -> Select:
-    return select(*SCORING_COLUMNS, _created_column(prefs)).where(*where)
 
 
 def find(session: Session, query: SearchQuery) -> MatchResult:
     """Open, unexpired matches inside the radius, best first; or, when none, the nearest beyond it.
 
-    Two reads: everything in the box around the origin, and remote
-    opportunities outside it (they qualify from anywhere), newest first
-    and only as far as one could still make the page.
+    Near candidates are read ring by ring (`_best_near`), remote ones
+    outside the radius newest first (`_best_remote`); each read stops once
+    nothing unread could make the page.
     """
     prefs = Preferences.of(query)
-    rules = _qualifying(query, prefs.today)
-    box = _in_box(query, query.radius_km)
+    statements = reads(Shape.of(query))
+    given = values(query, prefs.today, prefs.fresh_since)
     if session.autoflush:
         session.flush()  # what session.execute would do; Core reads skip the ORM's per-row work
     connection = session.connection()
-    near_total, near_best = prefs.rank(connection.execute(_candidates(prefs, *rules, box, _near_circle(query))).all())
-    remote_total, remote_best = _best_remote(connection, prefs, (*rules, _O.remote == true(), not_(box)))
-    total = near_total + remote_total
+    total = connection.scalar(statements.count, given) or 0
     if total:
-        return _result(session, prefs, page_of(merge_best(prefs, near_best, remote_best), query), total)
-    return _result(session, prefs, page_of(_alternatives(session, rules, prefs), query), 0)
+        best = merge_best(
+            prefs, _best_near(connection, prefs, statements, given), _best_remote(connection, prefs, statements, given)
+        )
+        return _result(session, prefs, page_of(best, query), total)
+    return _result(session, prefs, page_of(_alternatives(connection, prefs, statements, given), query), 0)
 
 
-def _best_remote(
-    connection: Connection, prefs: Preferences, rules: Sequence[ColumnElement[bool]]
-) -> tuple[int, list[Scored]]:
-    """How many remote opportunities lie outside the box, and the best of them, reading newest first.
+def _best_near(connection: Connection, prefs: Preferences, statements: Reads, given: Mapping) -> list[Scored]:
+    """The best opportunities inside the radius, read ring by ring from the origin.
+
+    A city search has thousands of candidates and shows a handful. The
+    first read takes the inner ring plus everything recently published
+    (freshness is the one bonus that distance does not bound). Any row
+    left unread after a ring lies beyond it, so its score stays under
+    `Preferences.best_possible` for that distance; reading stops once the
+    page's worst score beats that (strictly, so ties still go to the nearest).
+    """
+    best: list[Scored] = []
+    for fraction, statement in zip(NEAR_RINGS, statements.rings):
+        best = merge_best(prefs, best, prefs.rank(connection.execute(statement, given).all())[1])
+        distance_fit = max(1.0 - fraction, REMOTE_DISTANCE_FIT)  # remote rows in the box score at least this
+        if len(best) >= prefs.wanted and (not best or -best[-1].sort_key[0] > prefs.best_possible(distance_fit)):
+            break
+    return best
+
+
+def _best_remote(connection: Connection, prefs: Preferences, statements: Reads, given: Mapping) -> list[Scored]:
+    """The best remote opportunities outside the box, reading newest first.
 
     Outside the box every remote opportunity scores the same for distance,
     so an older one can only beat what is found so far through a better
     time fit. Reading stops once the page's worst score beats the best any
     older opportunity could reach (strictly, so ties still go to the nearest).
-    A server database counts along with the first chunk, saving a round
-    trip; in-process SQLite has no round trip to save, and a window count
-    would make it buffer every remote row instead of only the chunk.
     """
-    count_apart = connection.dialect.name == "sqlite"
-    total = 0
-    if count_apart:
-        total = connection.scalar(select(func.count()).select_from(_O).where(*rules)) or 0
-        if not total:
-            return 0, []
-    statement = _candidates(prefs, *rules).order_by(_O.created_at.desc(), _O.id)
     best: list[Scored] = []
-    offset, size = 0, REMOTE_FIRST_CHUNK
+    skip, size = 0, REMOTE_FIRST_CHUNK
     while True:
-        chunk = statement.offset(offset).limit(size)
-        counting = not count_apart and not offset
-        rows = connection.execute(chunk.add_columns(func.count().over()) if counting else chunk).all()
-        if counting and rows:
-            total = rows[0][-1]
-        best = merge_best(prefs, best, prefs.rank([row[:-1] for row in rows] if counting else rows)[1])
+        rows = connection.execute(statements.remote, {**given, "skip": skip, "size": size}).all()
+        best = merge_best(prefs, best, prefs.rank(rows)[1])
         if len(rows) < size:
-            return total, best
+            return best
         last = rows[-1]
-        bound = prefs.best_possible(last.category, last.created_at, REMOTE_DISTANCE_FIT)
-        if len(best) >= prefs.wanted and best and -best[-1].sort_key[0] > bound:
-            return total, best
-        offset, size = offset + size, size * 4
+        bound = prefs.best_possible(REMOTE_DISTANCE_FIT, last.category, last.created_at)
+        if len(best) >= prefs.wanted and (not best or -best[-1].sort_key[0] > bound):
+            return best
+        skip, size = skip + size, size * 4
 
 
-def _alternatives(session: Session, rules: Sequence[ColumnElement[bool]], prefs: Preferences) -> list[Scored]:
+def _alternatives(connection: Connection, prefs: Preferences, statements: Reads, given: Mapping) -> list[Scored]:
     """The nearest qualifying opportunities beyond the radius, searching ever wider boxes."""
     query = prefs.query
     for step_km in ALTERNATIVE_STEPS_KM:
         if step_km is not None and step_km <= query.radius_km:
             continue
-        where = [] if step_km is None else [_in_box(query, step_km)]
-        rows = session.connection().execute(_candidates(prefs, *rules, *where)).all()
+        if step_km is None:
+            rows = connection.execute(statements.everywhere, given).all()
+        else:
+            rows = connection.execute(statements.within_box, {**given, **box_values("alt", query, step_km)}).all()
         found = prefs.rank(rows, within=False, max_km=step_km)[1]
         if len(found) >= prefs.wanted or step_km is None:
             return found
@@ -188,11 +127,12 @@ def find_naive(session: Session, query: SearchQuery) -> MatchResult:
     the two must always agree.
     """
     prefs = Preferences.of(query)
-    rows = session.scalars(
+    statement = (
         select(Opportunity)
-        .where(Opportunity.status == Status.OPEN.value, *_scope(query))
+        .where(Opportunity.status == Status.OPEN.value, *scope(Shape.of(query)))
         .options(joinedload(Opportunity.initiative))
-    ).all()
+    )
+    rows = session.scalars(statement, values(query, prefs.today, prefs.fresh_since)).all()
     kept = [
         o for o in rows
         if (o.valid_until is None or o.valid_until >= prefs.today)
@@ -243,12 +183,7 @@ def _views(session: Session, ids: Iterable[int]) -> dict[int, OpportunityView]:
     wanted = list(ids)
     if not wanted:
         return {}
-    statement = (
-        select(Opportunity, Initiative)
-        .join(Initiative, Opportunity.initiative_id == Initiative.id)
-        .where(Opportunity.id.in_(wanted))
-    )
-    return {o.id: OpportunityView.of(o, i) for o, i in session.execute(statement)}
+    return {o.id: OpportunityView.of(o, i) for o, i in session.execute(VIEWS, {"ids": wanted})}
 
 
 def _match(view: OpportunityView, s: Scored, prefs: Preferences) -> Match:

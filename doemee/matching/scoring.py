@@ -164,10 +164,20 @@ class Preferences:
         age = self.age_days(created_at)
         return 0.0 if age is None else max(0.0, 1.0 - age / FRESH_DAYS)
 
-    def best_possible(self, category: str, created_at: datetime | date | None, distance_fit: float) -> float:
-        """The highest score any opportunity published no later than `created_at` can reach."""
+    def best_possible(
+        self, distance_fit: float, category: str | None = None, created_at: datetime | date | None = None
+    ) -> float:
+        """The highest score an opportunity can reach at this distance fit.
+
+        Of any qualifying category when none is given, and with no more
+        freshness than one published at `created_at` (None: none at all).
+        """
+        interest = (
+            W_INTEREST * (1.0 if self.query.interests else NEUTRAL_FIT)
+            if category is None else self._interest_points[category]
+        )
         return (
-            self._interest_points[category]
+            interest
             + W_DISTANCE * distance_fit
             + W_DAY_PART * (1.0 if self.day_parts else NEUTRAL_FIT)
             + W_COMMITMENT * (1.0 if self.commitments else NEUTRAL_FIT)

@@ -8,6 +8,8 @@ which moves it to a worker thread and keeps the event loop free.
 from __future__ import annotations
 
 import asyncio
+import math
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -36,9 +38,19 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+            _ensure_math_functions(dbapi_connection)
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _ensure_math_functions(dbapi_connection: sqlite3.Connection) -> None:
+    """Matching counts by distance in SQL; an SQLite built without its math functions gets Python's."""
+    try:
+        dbapi_connection.execute("SELECT sin(0), cos(0), radians(0)")
+    except sqlite3.OperationalError:
+        for name in ("sin", "cos", "radians"):
+            dbapi_connection.create_function(name, 1, getattr(math, name), deterministic=True)
 
 
 class Database:

@@ -12,6 +12,7 @@ from enum import Enum
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -23,11 +24,19 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from doemee.geo.distance import LAT_BANDS_PER_DEGREE, lat_band
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _lat_band_of_insert(context: DefaultExecutionContext) -> int:
+    """Bulk inserts of plain rows get their band too (the ORM sets it when lat is set)."""
+    return lat_band(context.get_current_parameters()["lat"])
 
 
 class Base(DeclarativeBase):
@@ -75,17 +84,23 @@ class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_opportunity_source_external_id"),
+        # A write that forgets the band would hide the row from every search: refuse it.
+        CheckConstraint(
+            f"lat * {LAT_BANDS_PER_DEGREE} >= lat_band AND lat * {LAT_BANDS_PER_DEGREE} < lat_band + 1",
+            name="ck_opportunity_lat_band",
+        ),
         # Covering indexes for matching: the box read and the remote read
         # never touch the table itself (see doemee/matching/engine.py).
         # SQLite keeps the row id in every index; PostgreSQL needs it included.
         Index(
             "ix_opportunity_match_box",
-            "status", "lat", "lon", "category", "valid_until", "remote", "time_commitment", "day_parts", "created_at",
+            "status", "lat_band", "lon", "lat", "category", "valid_until", "remote", "time_commitment", "day_parts",
+            "created_at",
             postgresql_include=["id"],
         ),
         Index(
             "ix_opportunity_match_remote",
-            "status", "remote", "category", "valid_until", "created_at", "lat", "lon", "time_commitment", "day_parts",
+            "status", "remote", "created_at", "category", "valid_until", "lat", "lon", "time_commitment", "day_parts",
             postgresql_include=["id"],
         ),
     )
@@ -103,6 +118,7 @@ class Opportunity(Base):
     municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    lat_band: Mapped[int] = mapped_column(Integer, default=_lat_band_of_insert)
     time_commitment: Mapped[str] = mapped_column(String(20))
     day_parts: Mapped[str] = mapped_column(String(60), default="")
     remote: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -121,6 +137,11 @@ class Opportunity(Base):
     @property
     def day_part_list(self) -> list[str]:
         return [p for p in self.day_parts.split(";") if p]
+
+
+@event.listens_for(Opportunity.lat, "set")
+def _band_follows_lat(target: Opportunity, value: float, oldvalue: object, initiator: object) -> None:
+    target.lat_band = lat_band(value)
 
 
 @event.listens_for(Opportunity.status, "set")

@@ -11,24 +11,24 @@ from doemee.categories import SLUGS
 from doemee.matching.engine import find, find_naive
 from doemee.matching.query import DAY_PARTS, TIME_WORDS, SearchQuery
 from doemee.storage.models import Initiative, Opportunity
-from tests.matching.factory import TODAY, published
+from tests.matching.factory import TODAY, UTRECHT, published
 
 # Towns across the country, so some searches find plenty and some nothing.
 TOWNS = [(52.09, 5.12), (52.37, 4.89), (51.92, 4.48), (53.22, 6.57), (50.85, 5.69),
          (51.44, 5.48), (52.16, 5.39), (52.52, 6.08), (51.50, 3.61), (53.20, 5.80)]
 
 
-def _seed(session, rng: random.Random, count: int) -> None:
+def _seed(session, rng: random.Random, count: int, towns=TOWNS, spread=(0.15, 0.2)) -> None:
     session.execute(insert(Initiative), [{"id": 1, "name": "Initiatief", "is_demo": False,
                                           "created_at": published(400)}])
     rows = []
     for n in range(1, count + 1):
-        lat, lon = rng.choice(TOWNS)
+        lat, lon = rng.choice(towns)
         rows.append({
             "id": n, "source": "seed", "external_id": f"s{n}", "initiative_id": 1, "title": f"Klus {n}",
             "description": "Help mee.", "category": rng.choice(sorted(SLUGS)), "postcode": "3511",
-            "pc4": "3511", "place": "Ergens", "lat": lat + rng.uniform(-0.15, 0.15),
-            "lon": lon + rng.uniform(-0.2, 0.2),
+            "pc4": "3511", "place": "Ergens", "lat": lat + rng.uniform(-spread[0], spread[0]),
+            "lon": lon + rng.uniform(-spread[1], spread[1]),
             "time_commitment": rng.choice(("eenmalig", "wekelijks", "maandelijks", "flexibel")),
             "day_parts": ";".join(rng.sample(DAY_PARTS, rng.randint(0, 2))), "remote": rng.random() < 0.08,
             "contact_email": "x@example.org", "is_demo": False,
@@ -39,10 +39,10 @@ def _seed(session, rng: random.Random, count: int) -> None:
     session.execute(insert(Opportunity), rows)
 
 
-def _query(rng: random.Random, shown: list[int]) -> SearchQuery:
-    lat, lon = rng.choice(TOWNS)
+def _query(rng: random.Random, shown: list[int], towns=TOWNS, jitter: float = 0.1) -> SearchQuery:
+    lat, lon = rng.choice(towns)
     return SearchQuery(
-        lat=lat + rng.uniform(-0.1, 0.1), lon=lon + rng.uniform(-0.1, 0.1), origin="3511",
+        lat=lat + rng.uniform(-jitter, jitter), lon=lon + rng.uniform(-jitter, jitter), origin="3511",
         interests=frozenset(rng.sample(sorted(SLUGS), rng.randint(0, 3))),
         times=frozenset(rng.sample(sorted(TIME_WORDS), rng.randint(0, 3))),
         radius_km=rng.choice((2.0, 5.0, 10.0, 25.0)), limit=rng.randint(1, 8), offset=rng.choice((0, 0, 3)),
@@ -61,4 +61,14 @@ def test_indexed_and_naive_matching_agree_on_random_searches(db):
     shown: list[int] = list(range(1, 601))
     for _ in range(60):
         query = _query(rng, shown)
+        assert _summary(find(db, query)) == _summary(find_naive(db, query)), query
+
+
+def test_indexed_and_naive_matching_agree_inside_one_dense_city(db):
+    """Hundreds of rows around one centre: the ring reads stop early, and must still be right."""
+    rng = random.Random(11)
+    _seed(db, rng, 700, towns=[UTRECHT], spread=(0.06, 0.09))
+    shown: list[int] = list(range(1, 701))
+    for _ in range(60):
+        query = _query(rng, shown, towns=[UTRECHT], jitter=0.03)
         assert _summary(find(db, query)) == _summary(find_naive(db, query)), query

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
-from doemee.matching.engine import SCORING_COLUMNS, find, find_async, find_naive, record_search
+from doemee.matching.engine import find, find_async, find_naive, record_search
+from doemee.matching.reads import SCORING_COLUMNS
 from doemee.matching.query import ReasonKind
 from doemee.storage.models import Opportunity, SearchLog
 from tests.matching.factory import (
