@@ -23,7 +23,13 @@ def main() -> int:
         quiet=False,
     )
     print("DoeMee start... (Ctrl-C stopt alles)", flush=True)
-    stack.start()
+    try:
+        stack.start()
+    except KeyboardInterrupt:
+        return 0
+    except RuntimeError as error:
+        print(f"DoeMee kon niet starten: {error}", file=sys.stderr, flush=True)
+        return 1
     print(
         "\nDoeMee draait:\n"
         f"  widget-demo en kansen: http://localhost:{stack.gateway_port}/\n"

@@ -121,19 +121,29 @@ class Stack:
         return plan
 
     def start(self, timeout: float = 180.0) -> "Stack":
+        """Launches every service and waits until each answers.
+
+        Stopped halfway (Ctrl-C, SIGTERM, a service that fails), it stops
+        what it launched: they run in their own sessions and would outlive it.
+        """
+        signal.signal(signal.SIGTERM, _interrupt)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = self.env()
-        for service in self._plan():
-            out = open(self.log_dir / f"{service.name}.log", "ab") if self.quiet else None
-            service.process = subprocess.Popen(
-                service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                start_new_session=True,
-            )
-            self.services.append(service)
-        deadline = time.monotonic() + timeout
-        for service in self.services:
-            if service.health_url:
-                self._wait_healthy(service, deadline)
+        try:
+            for service in self._plan():
+                out = open(self.log_dir / f"{service.name}.log", "ab") if self.quiet else None
+                service.process = subprocess.Popen(
+                    service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
+                    start_new_session=True,
+                )
+                self.services.append(service)
+            deadline = time.monotonic() + timeout
+            for service in self.services:
+                if service.health_url:
+                    self._wait_healthy(service, deadline)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _wait_healthy(self, service: Service, deadline: float) -> None:

@@ -7,15 +7,23 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[2]
 # A stack whose services are plain sleepers, each in its own session like the real ones.
+# With an argument, the second one never answers its health check, so start() keeps waiting.
 RUNNER = """
-import subprocess, sys
+import sys
 from scripts.stack import Service, Stack
-stack = Stack(database_url="sqlite://")
-for name in ("rasa", "actions"):
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], start_new_session=True)
-    stack.services.append(Service(name, [], None, process))
+from tests.support.postgres import free_port
+
+class Sleepers(Stack):
+    def _plan(self):
+        sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+        silent = f"http://127.0.0.1:{free_port()}/" if len(sys.argv) > 1 else None
+        return [Service("rasa", sleeper, None), Service("actions", sleeper, silent)]
+
+stack = Sleepers(database_url="sqlite://").start(timeout=60)
 print(" ".join(str(s.process.pid) for s in stack.services), flush=True)
 sys.exit(stack.wait())
 """
@@ -30,14 +38,37 @@ def _alive(pid: int) -> bool:
         return stat.read().split()[2] != "Z"
 
 
+def _runner(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", RUNNER, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _all_gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(p) for p in pids)
+
+
 def test_sigterm_stops_every_service_and_exits_cleanly():
-    runner = subprocess.Popen([sys.executable, "-c", RUNNER], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    runner = _runner()
     pids = [int(p) for p in runner.stdout.readline().split()]
     assert len(pids) == 2 and all(_alive(p) for p in pids)
     runner.send_signal(signal.SIGTERM)
     assert runner.wait(timeout=30) == 0
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+    assert _all_gone(pids)
+
+
+def test_sigterm_while_starting_stops_what_was_already_launched():
+    """Rasa takes a minute to answer; a stop in that minute must not leave it running."""
+    runner = _runner("slow")
+    deadline = time.monotonic() + 30
+    children: list[psutil.Process] = []
+    while len(children) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(p) for p in pids)
+        children = psutil.Process(runner.pid).children()
+    pids = [child.pid for child in children]
+    assert len(pids) == 2
+    runner.send_signal(signal.SIGTERM)
+    runner.wait(timeout=30)
+    assert _all_gone(pids)
