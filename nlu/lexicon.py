@@ -36,11 +36,12 @@ _AREA_WORDS = frozenset(
     markt haven park hof brug dijk kerk weg laan eind kant
     """.split()
 )
-# Countries and provinces are bigger than a place to search from, though hamlets share their names.
+# Countries, provinces and regions are bigger than a place to search from, though hamlets share their names.
 _REGIONS = frozenset(
     """
     nederland holland europa frankrijk duitsland belgie spanje engeland amerika turkije marokko polen malta
     friesland fryslan drenthe overijssel gelderland limburg zeeland brabant flevoland
+    veluwe achterhoek gooi twente betuwe randstad
     """.split()
 )
 # Ordinary words that are also well-known towns: a place only in context ("in best").

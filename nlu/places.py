@@ -10,7 +10,8 @@ the whole answer. Other words Dutch or English knows ("dieren", "lombok",
 "starting") and names of three letters or fewer need the same context unless
 the name is a municipality's own town ("Utrecht", "Ede"). Stop words, chat
 words and area words ("mijn", "meer", "top", "buurt") are never a one-word
-place, except where someone says they live there: "ik woon in Ee", "ik kom uit Echt".
+place, except where someone says they live there: "ik woon in Ee", "ik kom uit Echt";
+that is also context enough for a name after an article ("ik woon in de Meern").
 A part of a town named with its town ("zwolle-zuid", "amsterdam noord",
 "lombok in utrecht") is the neighbourhood doemee.geo finds for it, or the town.
 
@@ -43,6 +44,7 @@ from nlu.lexicon import (
     english_words,
     is_common,
     is_english,
+    is_known,
     is_word,
     known_words,
     looks_known,
@@ -182,7 +184,7 @@ def _said_to_live_in(text: str, words: List[Word], i: int, size: int) -> bool:
     lives = (
         len(before) == 2
         and ((before[0] in _LIVING and before[1] in ("in", "te")) or (before[0] in _COMING and before[1] == "uit"))
-        and not text[words[i - 1].end:words[i].start].strip()
+        and not text[words[i - 1].end:words[i].start].strip(" \t'’‘`")
     ) or (len(before) >= 1 and before[-1] in _HOME_WORDS)
     if not lives:
         return False
@@ -190,6 +192,15 @@ def _said_to_live_in(text: str, words: List[Word], i: int, size: int) -> bool:
     if end == len(words):
         return True
     return bool(text[words[end - 1].end:words[end].start].strip()) or words[end].text in _CLAUSE_STARTS
+
+
+def _lives_in_named_place(text: str, words: List[Word], i: int, size: int) -> bool:
+    """ "ik woon in de Meern": after "ik woon in", an article before a name that is no ordinary word is part of it.
+
+    Not "ik woon in de bergen": there an ordinary word is meant.
+    """
+    unknown = [w for w in _core(words[i:i + size]) if not (is_known(w) or is_english(w))]
+    return bool(unknown) and _said_to_live_in(text, words, i, size)
 
 
 def _place_words(text: str) -> List[Word]:
@@ -218,7 +229,7 @@ def _part_of_town(index: GeoIndex, places: Gazetteer, words: Sequence[Word]) -> 
         return None
     if len(words) == 1 and "-" not in words[0].text:
         return None
-    if not all(name_key(w.original) in places.name_words for w in (words[0], words[-1])):
+    if not all(set(name_key(w.original).split()) <= places.name_words for w in (words[0], words[-1])):
         return None
     result = index.within_town(" ".join(w.original for w in words))
     if not result.found or result.location is None:
@@ -279,7 +290,7 @@ def find_places(text: str) -> List[Span]:
                 if value is None:
                     continue
                 needs_context = _part_needs_context(chunk, places.major)
-            if needs_context and not _has_context(words, i, size):
+            if needs_context and not (_has_context(words, i, size) or _lives_in_named_place(text, words, i, size)):
                 waiting.append((i, size, value))
                 continue
             spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, value))

@@ -58,7 +58,9 @@ MAX_QUERY_LENGTH = 200
 MAX_CANDIDATES = 5
 _FUZZY_MIN_LETTERS = 5
 _FUZZY_MAX_LENGTH = 40
-_FILLER_WORDS = ("in ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ", "regio ")
+_FILLER_WORDS = (
+    "in ", "op ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ", "regio "
+)
 # "Lombok in Utrecht", "centrum van Utrecht": a part, this word, then its town.
 _PART_OF = frozenset({"in", "van", "te"})
 _DOMINANT_RATIO = 10.0
@@ -140,9 +142,10 @@ class GeoIndex:
         # A province or the country is never what a typo meant ("Gelderland" is not "Nederland").
         self._fuzzy_by_length: dict[int, list[str]] = defaultdict(list)
         for key in sorted(self._primary):
-            if region_name(key) is None or self._is_main_town(key):
+            region = region_name(key)
+            if region is None or self._is_main_town(name_key(region)):
                 self._fuzzy_by_length[len(key)].append(key)
-        names = {n for n in names if region_name(n) is None or self._is_main_town(name_key(n))}
+        names = {n for n in names if region_name(n) is None or self._is_main_town(name_key(region_name(n) or ""))}
         self._names: list[str] = sorted(names | self._qualified_names(), key=str.casefold)
 
     def _index_places(
@@ -286,7 +289,8 @@ class GeoIndex:
         key = name_key(query)
         if not key:
             return unknown
-        if region_name(key) is not None and not self._is_main_town(key):
+        region = region_name(key)
+        if region is not None and ("provincie" in key.split() or not self._is_main_town(name_key(region))):
             # "Friesland", "Nederland": the resident means the region, not the hamlet of that name.
             return unknown
         answer = self._lookup(key)

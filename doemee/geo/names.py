@@ -74,7 +74,8 @@ TOWN_PARTS: frozenset[str] = frozenset(
      "centrum", "midden", "binnenstad", "stad", "oud", "nieuw"}
 )
 
-# Areas too large to search from: the provinces as people name them, and the country.
+# Areas too large to search from: the provinces as people name them, well-known regions
+# (hamlets share some of their names: Veluwe, Gooi, Achterhoek) and the country.
 _REGIONS: dict[str, str] = {
     "drenthe": "Drenthe",
     "fryslan": "Fryslân",
@@ -90,11 +91,20 @@ _REGIONS: dict[str, str] = {
     "zuid holland": "Zuid-Holland",
     "overijssel": "Overijssel",
     "flevoland": "Flevoland",
+    "veluwe": "De Veluwe",
+    "achterhoek": "De Achterhoek",
+    "gooi": "Het Gooi",
+    "twente": "Twente",
+    "betuwe": "De Betuwe",
+    "randstad": "De Randstad",
     "nederland": "Nederland",
     "holland": "Nederland",
     "netherlands": "Nederland",
     "the netherlands": "Nederland",
 }
+
+# "in de provincie Utrecht", "op de Veluwe", "regio Twente".
+_BEFORE_A_REGION = frozenset({"in", "op", "bij", "uit", "rond", "omgeving", "regio", "provincie", "de", "het", "t"})
 
 _APOSTROPHE_RUN = re.compile("['’‘`´ʼ]+")
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -162,14 +172,13 @@ def province_short_form(province: str) -> str:
 
 
 def region_name(text: str) -> str | None:
-    """"Friesland", or "Nederland" for "holland": a province or the country, not a place to search from.
+    """"Friesland", "Het Gooi", or "Nederland" for "holland": a region, not a place to search from.
 
-    Several are also the name of a hamlet (Friesland, Nederland, Holland) or a
-    village (Zeeland); someone who answers with one means the region. Utrecht
+    Several are also the name of a hamlet (Friesland, Veluwe, Gooi, Holland) or
+    a village (Zeeland); someone who answers with one means the region. Utrecht
     and Groningen are cities first: the caller decides that.
     """
-    key = name_key(text)
-    for prefix in ("provincie ", "de provincie "):
-        if key.startswith(prefix):
-            key = key[len(prefix):]
-    return _REGIONS.get(key)
+    words = name_key(text).split()
+    while len(words) > 1 and words[0] in _BEFORE_A_REGION:
+        words = words[1:]
+    return _REGIONS.get(" ".join(words))

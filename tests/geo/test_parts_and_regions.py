@@ -64,9 +64,10 @@ def test_a_name_of_several_words_typed_as_one_is_found_without_guessing(geo, typ
 
 @pytest.mark.parametrize(
     "typed", ["friesland", "Fryslân", "Zeeland", "Limburg", "Gelderland", "Noord-Holland", "brabant",
-              "provincie Utrecht", "Nederland", "holland"],
+              "provincie Utrecht", "Nederland", "holland", "de Veluwe", "het Gooi", "'t gooi", "Achterhoek",
+              "in friesland", "op de Veluwe", "in de provincie Groningen"],
 )
-def test_a_province_or_the_country_is_no_hamlet_of_that_name(geo, typed):
+def test_a_province_a_region_or_the_country_is_no_hamlet_of_that_name(geo, typed):
     result = geo.resolve(typed)
     assert result.outcome is Outcome.UNKNOWN
     assert result.candidates == ()
@@ -74,12 +75,14 @@ def test_a_province_or_the_country_is_no_hamlet_of_that_name(geo, typed):
 
 def test_the_cities_utrecht_and_groningen_are_not_their_provinces(geo):
     assert geo.resolve("utrecht").location.name == "Utrecht"
+    assert geo.resolve("in utrecht").location.name == "Utrecht"
     assert geo.resolve("Groningen").location.kind is Kind.PLACE
 
 
 def test_a_region_gets_asked_for_a_place_inside_it(geo):
     assert explain(geo.resolve("friesland")) == messages.geo_region("Friesland")
     assert explain(geo.resolve("holland")) == messages.geo_region("Nederland")
+    assert explain(geo.resolve("op de veluwe")) == messages.geo_region("De Veluwe")
     assert "postcode" in messages.geo_region("Friesland")
 
 

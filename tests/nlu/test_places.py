@@ -96,16 +96,17 @@ def test_a_village_named_like_a_chat_word_counts_where_someone_says_they_live(ru
     assert run(PlaceExtractor, "ik kom uit echt") == [("echt", "place", "Echt")]
     assert run(PlaceExtractor, "ik woon in monster") == [("monster", "place", "Monster")]
     assert run(PlaceExtractor, "ik woon in ee, friesland") == [("ee", "place", "Ee")]
+    assert run(PlaceExtractor, "ik woon in de meern") == [("de meern", "place", "De Meern")]
 
 
 def test_saying_where_one_lives_does_not_make_any_word_a_place(run):
     for text in ("ik woon in een flat", "ik woon in het centrum", "ik woon in nederland", "ik woon in meer dan een stad",
-                 "ik help hem", "ee", "echt wel", "het kwam uit, echt"):
+                 "ik help hem", "ee", "echt wel", "het kwam uit, echt", "ik woon in de bergen", "ik woon in de hei"):
         assert run(PlaceExtractor, text) == [], text
 
 
-def test_a_province_is_not_a_place(run):
-    for text in ("ik woon in friesland", "zeeland", "iets in limburg"):
+def test_a_province_or_region_is_not_a_place(run):
+    for text in ("ik woon in friesland", "zeeland", "iets in limburg", "ik woon in de veluwe", "in t gooi"):
         assert run(PlaceExtractor, text) == [], text
 
 
