@@ -10,22 +10,14 @@ answer to the search form's question, so most likely `inform`).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import List, Tuple
 
 import numpy as np
-import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.nlu.tokenizers.tokenizer import Token
 
 from nlu.base import Span
+from nlu.featurizer_base import RuleFeaturizer
 from nlu.interests import find_interests
 from nlu.places import find_places
 from nlu.postcodes import find_postcodes
@@ -57,48 +49,8 @@ def entity_features(text: str, token_spans: List[Tuple[int, int]]) -> Tuple[np.n
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class EntityFeaturizer(SparseFeaturizer, GraphComponent):
+class EntityFeaturizer(RuleFeaturizer):
     """Adds "this word is a place / interest / time / postcode" features for DIET."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "EntityFeaturizer":
-        return cls({**cls.get_default_config(), **config}, execution_context.node_name)
-
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
-        super().__init__(name, config)
-
-    @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """Nothing to configure."""
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            features = self._features(message)
-            if features is not None:
-                sequence, sentence = features
-                self.add_features_to_message(
-                    scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence), TEXT, message
-                )
-        return messages
-
-    @staticmethod
-    def _features(message: Message) -> Optional[Tuple[np.ndarray, np.ndarray]]:
-        text = message.get(TEXT)
-        tokens = message.get(TOKENS_NAMES[TEXT], [])
-        if not text or not tokens:
-            return None
+    def features(self, text: str, tokens: List[Token]) -> Tuple[np.ndarray, np.ndarray]:
         return entity_features(text, [(t.start, t.end) for t in tokens])

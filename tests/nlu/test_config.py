@@ -36,3 +36,9 @@ def test_the_type_blind_synonym_mapper_runs_before_the_extractors():
 
 def test_the_spacy_pipeline_is_the_one_make_builds():
     assert _step("SpacyNLP")["model"] == "build/spacy-nl"
+
+
+def test_the_rule_featurizers_feed_diet():
+    names = _pipeline()
+    featurizers = ["nlu.entity_features.EntityFeaturizer", "nlu.message_shape.MessageShapeFeaturizer", "nlu.cue_words.CueWordFeaturizer"]
+    assert all(names.index(f) < names.index("DIETClassifier") for f in featurizers)
