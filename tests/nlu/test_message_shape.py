@@ -1,4 +1,4 @@
-from nlu.message_shape import SHAPE_FEATURES, MessageShapeFeaturizer, dutch_words, message_shape
+from nlu.message_shape import SHAPE_FEATURES, MessageShapeFeaturizer, WordSet, dutch_words, message_shape
 
 
 def _shape(text):
@@ -7,8 +7,15 @@ def _shape(text):
 
 def test_the_dutch_word_list_knows_common_words_and_not_keyboard_mash():
     words = dutch_words()
-    assert {"ik", "vrijwilligerswerk", "tuinieren", "buurthuis"} <= words
+    assert all(w in words for w in ("ik", "is", "houdt", "vrijwilligerswerk", "tuinieren", "buurthuis"))
     assert "jkjkjk" not in words and "zxcvbnm" not in words
+
+
+def test_a_word_set_holds_exactly_its_words():
+    words = WordSet(["fiets", "boek", "fiets"])
+    assert len(words) == 2
+    assert "fiets" in words and "boek" in words
+    assert "fietsen" not in words and "" not in words and 3 not in words
 
 
 def test_an_emoji_only_message_has_no_letters_and_an_emoji():
