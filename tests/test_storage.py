@@ -54,29 +54,35 @@ def test_migrations_build_exactly_the_schema_the_models_describe(database):
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
-def test_migration_0004_counts_open_rows_as_published_when_they_were_created(tmp_path):
+def _old_database(tmp_path, revision: str, created: datetime, rows: list[dict]):
+    """A database left at `revision` holding `rows` (merged into one garden opportunity), then migrated to head."""
     from sqlalchemy import MetaData, Table, insert
 
     from doemee.storage.database import Database
     from doemee.storage.migrate import upgrade
 
     database = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(database.engine, "0003")
-    created = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
-    row = dict(
+    upgrade(database.engine, revision)
+    base = dict(
         source="csv", initiative_id=1, title="Tuinier gezocht", description="Help mee.", category="groen",
         postcode="3511 AB", pc4="3511", place="Utrecht", lat=52.09, lon=5.11, time_commitment="wekelijks",
         day_parts="", remote=False, contact_email="tuin@example.org", is_demo=False,
         created_at=created, updated_at=created,
     )
     with database.engine.begin() as connection:
-        old = Table("opportunity", MetaData(), autoload_with=connection)  # as revision 0003 left it
+        old = Table("opportunity", MetaData(), autoload_with=connection)  # as that revision left it
         connection.execute(insert(Initiative.__table__).values(id=1, name="Buurttuin", is_demo=False, created_at=created))
-        connection.execute(insert(old), [
-            {**row, "external_id": "open", "status": "open"},
-            {**row, "external_id": "concept", "status": "concept"},
-        ])
+        connection.execute(insert(old), [{**base, **row} for row in rows])
     database.migrate()
+    return database
+
+
+def test_migration_0004_counts_open_rows_as_published_when_they_were_created(tmp_path):
+    created = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+    database = _old_database(tmp_path, "0003", created, [
+        {"external_id": "open", "status": "open"},
+        {"external_id": "concept", "status": "concept"},
+    ])
     with database.session() as s:
         published = {o.external_id: o.published_at for o in s.scalars(select(Opportunity))}
     database.dispose()
@@ -102,30 +108,14 @@ def test_an_sqlite_without_math_functions_gets_them_from_python():
 
 
 def test_migration_0006_gives_existing_rows_their_latitude_band_and_they_are_still_found(tmp_path):
-    from sqlalchemy import MetaData, Table, insert
-
     from doemee.matching.engine import find
     from doemee.matching.query import SearchQuery
-    from doemee.storage.database import Database
-    from doemee.storage.migrate import upgrade
 
-    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(database.engine, "0005")
     created = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
-    row = dict(
-        source="csv", initiative_id=1, title="Tuinier gezocht", description="Help mee.", category="groen",
-        postcode="3511 AB", pc4="3511", place="Utrecht", time_commitment="wekelijks", day_parts="",
-        remote=False, contact_email="tuin@example.org", is_demo=False, status="open",
-        created_at=created, updated_at=created, published_at=created,
-    )
-    with database.engine.begin() as connection:
-        old = Table("opportunity", MetaData(), autoload_with=connection)  # as revision 0005 left it
-        connection.execute(insert(Initiative.__table__).values(id=1, name="Buurttuin", is_demo=False, created_at=created))
-        connection.execute(insert(old), [
-            {**row, "external_id": "utrecht", "lat": 52.0907, "lon": 5.1214},
-            {**row, "external_id": "edge", "lat": 52.05, "lon": 5.12},  # exactly on a band's edge
-        ])
-    database.migrate()
+    database = _old_database(tmp_path, "0005", created, [
+        {"external_id": "utrecht", "lat": 52.0907, "lon": 5.1214, "status": "open", "published_at": created},
+        {"external_id": "edge", "lat": 52.05, "lon": 5.12, "status": "open", "published_at": created},  # a band's edge
+    ])
     with database.session() as s:
         bands = {o.external_id: o.lat_band for o in s.scalars(select(Opportunity))}
         found = find(s, SearchQuery(lat=52.0907, lon=5.1214, origin="3511", today=date(2026, 11, 27)))
