@@ -12,6 +12,7 @@ tests' oracle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, joinedload
 
