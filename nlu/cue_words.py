@@ -80,6 +80,17 @@ CUE_GROUPS: Dict[str, FrozenSet[str]] = {
         "wij we onze ons vereniging stichting club initiatief organisatie buurthuis vacature vacatures "
         "namens bestuur team scouting"
     ),
+    # What anyone asks before starting as a volunteer somewhere.
+    "practicalities": _group(
+        "taak taken werkzaamheden uur uren tijden rooster dienst diensten begint beginnen duurt eindigt "
+        "adres locatie plek parkeren bereikbaar training cursus inwerken ingewerkt begeleiding begeleider "
+        "vog verklaring vergoeding onkostenvergoeding onkosten reiskosten verzekerd verzekering "
+        "leeftijd leeftijdsgrens minimumleeftijd oud jong rolstoel toegankelijk meenemen groep "
+        "website contactpersoon eisen ervaring verwacht proefdraaien kennismaken kennismaking "
+        "vaste vast wekelijks hoelang hoeveel hoe laat wanneer"
+    ),
+    # Pointing back at something shown: "de tweede", "daar", "die".
+    "pointing": _group("eerste tweede derde vierde vijfde laatste die deze daar daarvan daarover daarbij ervan"),
     "off_topic": _group(
         "weer regen regent zon graden paraplu temperatuur weerbericht "
         "kopen koop prijs winkel supermarkt aanbieding aanbiedingen korting bestellen "

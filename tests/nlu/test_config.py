@@ -38,7 +38,22 @@ def test_the_spacy_pipeline_is_the_one_make_builds():
     assert _step("SpacyNLP")["model"] == "build/spacy-nl"
 
 
-def test_the_rule_featurizers_feed_diet():
+def test_the_rule_featurizers_feed_the_intent_classifiers():
     names = _pipeline()
     featurizers = ["nlu.entity_features.EntityFeaturizer", "nlu.message_shape.MessageShapeFeaturizer", "nlu.cue_words.CueWordFeaturizer"]
     assert all(names.index(f) < names.index("DIETClassifier") for f in featurizers)
+
+
+def test_the_linear_classifier_blends_diet_and_decides_before_the_fallback():
+    names = _pipeline()
+    linear = "nlu.linear_intents.LinearIntentClassifier"
+    assert names.index("DIETClassifier") < names.index(linear) < names.index("FallbackClassifier")
+    assert 0 < _step(linear)["blend"] < 1
+
+
+def test_every_block_weight_names_a_featurizer_alias():
+    """A misspelt alias would silently weigh its block 1.0."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    aliases = {step["alias"] for step in pipeline if "alias" in step}
+    weights = _step("nlu.linear_intents.LinearIntentClassifier")["block_weights"]
+    assert set(weights) == aliases
