@@ -25,14 +25,21 @@ ENTITY_LABELS = ("postcode", "place", "interest", "time")
 Key = Tuple[str, int, int, str, str]
 
 
-def run_cross_validation(config: Path, out: Path, folds: int) -> None:
+# Rasa shuffles the folds with numpy's global generator and takes no seed; seeding it
+# first gives both pipelines the same folds, and a change to the data or the config
+# is measured on the same split as before.
+_SEEDED_RASA = "import sys, numpy; numpy.random.seed(int(sys.argv.pop(1))); from rasa.__main__ import main; main()"
+
+
+def run_cross_validation(config: Path, out: Path, folds: int, seed: int) -> None:
     if out.exists():
         shutil.rmtree(out)
-    command = [
-        str(ROOT / "bin" / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", str(config),
+    arguments = [
+        "test", "nlu", "--nlu", "data/nlu", "--config", str(config),
         "--cross-validation", "--folds", str(folds), "--out", str(out),
     ]
-    print(f"$ {' '.join(command[1:])}", flush=True)
+    print(f"$ rasa {' '.join(arguments)}  (folds seeded with {seed})", flush=True)
+    command = [sys.executable, "-c", _SEEDED_RASA, str(seed), *arguments]
     subprocess.run(command, cwd=ROOT, check=True)
 
 
@@ -122,7 +129,7 @@ def write_summary(out_dir: Path, summary: dict) -> None:
             rows.append(f"| {name} | {s['intent_macro_f1']:.4f} | {s['entity']['weighted_f1']:.4f} | {s['entity']['micro_f1']:.4f} |")
     rules = summary["rule_extractors"]
     text = "\n".join(
-        ["# DoeMee NLU report", "", f"{summary['folds']}-fold cross-validation on data/nlu.", ""]
+        ["# DoeMee NLU report", "", f"{summary['folds']}-fold cross-validation on data/nlu (folds seeded with {summary['seed']}, the same for both pipelines).", ""]
         + rows
         + ["", f"Rule extractors, exact span+entity+value on all {rules['annotated']} annotations: "
                f"precision {rules['precision']:.4f}, recall {rules['recall']:.4f}, F1 {rules['f1']:.4f}.",
@@ -135,6 +142,7 @@ def write_summary(out_dir: Path, summary: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026, help="seed for the folds (the same for both pipelines)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "nlu-report")
     parser.add_argument("--rules-only", action="store_true", help="only check the rule extractors (fast)")
     parser.add_argument(
@@ -145,7 +153,7 @@ def main() -> int:
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    summary: dict = {"folds": args.folds, "rule_extractors": rule_extractor_check(out_dir)}
+    summary: dict = {"folds": args.folds, "seed": args.seed, "rule_extractors": rule_extractor_check(out_dir)}
     if not args.rules_only:
         stock_config = ROOT / "build" / "nlu-report" / "stock-config.yml"
         stock_config.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +162,7 @@ def main() -> int:
             if args.only and name != args.only:
                 continue
             run_dir = out_dir / name
-            run_cross_validation(config, run_dir, args.folds)
+            run_cross_validation(config, run_dir, args.folds, args.seed)
             summary[name] = {"intent_macro_f1": round(intent_macro_f1(run_dir), 4), "entity": entity_scores(run_dir)}
             matrix = run_dir / "intent_confusion_matrix.png"
             if matrix.exists():
