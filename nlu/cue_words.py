@@ -1,12 +1,12 @@
-"""Dutch chat words grouped by what they signal, as token and sentence features for DIET.
+"""Dutch chat words grouped by what they signal, as token and sentence features for the intent classifiers.
 
 The training data cannot hold every way a resident says goodbye ("houdoe",
 "tabee"), thanks ("thx"), yes ("tuurlijk") or asks for a person ("een
 medewerker"). A word the classifier never saw carries no bag-of-words feature,
-but when it is in one of these small groups, DIET sees the group. The groups
+but when it is in one of these small groups, the classifiers see the group. The groups
 are written from everyday Dutch chat language, not from the training data, so
 they add knowledge instead of repeating it. Groups name meanings, not intents:
-DIET learns how they combine ("niet akkoord" is a no).
+The classifiers learn how they combine ("niet akkoord" is a no).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def cue_features(words: List[Tuple[str, str]]) -> Tuple[np.ndarray, np.ndarray]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class CueWordFeaturizer(RuleFeaturizer):
-    """Adds "this word is a greeting / thanks / yes / ..." features for DIET."""
+    """Adds "this word is a greeting / thanks / yes / ..." features for the intent classifiers."""
 
     def features(self, text: str, tokens: List[Token]) -> Tuple[np.ndarray, np.ndarray]:
         return cue_features([(t.text, t.lemma or t.text) for t in tokens])

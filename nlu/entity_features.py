@@ -1,4 +1,4 @@
-"""Tells DIET which words the rule extractors recognise, as sparse features.
+"""Tells the intent classifiers which words the rule extractors recognise, as sparse features.
 
 A resident answering "haarlem", "groen" or "doordeweeks" types a word the
 intent classifier may never have seen; the extractors know it is a place,
@@ -50,7 +50,7 @@ def entity_features(text: str, token_spans: List[Tuple[int, int]]) -> Tuple[np.n
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class EntityFeaturizer(RuleFeaturizer):
-    """Adds "this word is a place / interest / time / postcode" features for DIET."""
+    """Adds "this word is a place / interest / time / postcode" features for the intent classifiers."""
 
     def features(self, text: str, tokens: List[Token]) -> Tuple[np.ndarray, np.ndarray]:
         return entity_features(text, [(t.start, t.end) for t in tokens])

@@ -1,7 +1,7 @@
-"""What a message looks like, as a handful of sentence-level numbers for DIET.
+"""What a message looks like, as a handful of sentence-level numbers for the intent classifiers.
 
 Bag-of-words features say nothing about a word the training data never had:
-"jkjkjk", "🍕" or "xyz" then look like an empty message, and DIET guesses the
+"jkjkjk", "🍕" or "xyz" then look like an empty message, and a classifier guesses the
 biggest answer intent. The shape of the message still tells a lot: no letters
 at all, words no Dutch dictionary knows, a keyboard run, a name-like capital,
 its length, a question, an email address or phone number.
@@ -145,7 +145,7 @@ def shape_features(text: str, token_count: int) -> Tuple[np.ndarray, np.ndarray]
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MessageShapeFeaturizer(RuleFeaturizer):
-    """Adds the message's shape (emoji, unknown words, length, question) for DIET."""
+    """Adds the message's shape (emoji, unknown words, length, question) for the intent classifiers."""
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(config, name)
