@@ -39,16 +39,19 @@ _FILE = "linear_intents.npz"
 
 def feature_rows(message: Message) -> Dict[str, scipy.sparse.csr_matrix]:
     """One (1 x width) row per featurizer: its sentence features, else its token rows summed."""
-    sentence: Dict[str, scipy.sparse.csr_matrix] = {}
-    sequence: Dict[str, scipy.sparse.csr_matrix] = {}
+    chosen: Dict[str, List[Any]] = {}
     for feature in message.features:
         if feature.attribute != TEXT:
             continue
-        matrix = scipy.sparse.csr_matrix(feature.features, dtype=np.float32)
-        target = sentence if feature.type == FEATURE_TYPE_SENTENCE else sequence
-        row = scipy.sparse.csr_matrix(matrix.sum(axis=0))
-        target[feature.origin] = target[feature.origin] + row if feature.origin in target else row
-    return {**sequence, **sentence}
+        if feature.type == FEATURE_TYPE_SENTENCE:
+            chosen[feature.origin] = [feature]
+        elif not (feature.origin in chosen and chosen[feature.origin][0].type == FEATURE_TYPE_SENTENCE):
+            chosen.setdefault(feature.origin, []).append(feature)
+    rows = {}
+    for origin, features in chosen.items():
+        total = sum(scipy.sparse.csr_matrix(f.features, dtype=np.float32) for f in features)
+        rows[origin] = total if total.shape[0] == 1 else scipy.sparse.csr_matrix(total.sum(axis=0))
+    return rows
 
 
 def stack_blocks(messages: List[Message], widths: Optional[Dict[str, int]] = None) -> Blocks:
