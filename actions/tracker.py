@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 
 # Intents that interrupt a form rather than answer its question.
 INTERRUPTIONS: frozenset[str] = frozenset({
-    "help", "bot_challenge", "human_handoff", "forget_me", "deny", "goodbye", "greet", "thank",
+    "help", "bot_challenge", "ask_privacy", "human_handoff", "forget_me", "deny", "goodbye", "greet", "thank",
     "subscribe_alerts", "unsubscribe_alerts",
 })
 # Intents that move around the results; never an answer to "where do you live?".

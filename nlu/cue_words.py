@@ -1,7 +1,7 @@
 """Dutch chat words grouped by what they signal, as token and sentence features for the intent classifiers.
 
 The training data cannot hold every way a resident says goodbye ("houdoe",
-"tabee"), thanks ("thx"), yes ("tuurlijk") or asks for a person ("een
+"tabee"), thanks ("thx", 🙏), yes ("tuurlijk", 👍) or asks for a person ("een
 medewerker"). A word the classifier never saw carries no bag-of-words feature,
 but when it is in one of these small groups, the classifiers see the group. The groups
 are written from everyday Dutch chat language, not from the training data, so
@@ -28,25 +28,25 @@ def _group(words: str) -> FrozenSet[str]:
 CUE_GROUPS: Dict[str, FrozenSet[str]] = {
     "greeting": _group(
         "hoi hallo hai hey hee heey heej hi hello hallootjes hoihoi goedemorgen goedemiddag goedenavond "
-        "goeiemorgen goeiemiddag goeienavond goedendag goeiedag moi moin salaam salam yo joe jo howdy"
+        "goeiemorgen goeiemiddag goeienavond goedendag goeiedag moi moin salaam salam yo joe jo howdy 👋 🙋"
     ),
     "farewell": _group(
         "doei doeii doeidoei doeg daag houdoe ciao tjoe tjus tjuus adios adieu bye tabee ajuus ajuu "
         "mazzel ziens welterusten truste goedenacht groetjes groeten gegroet vaarwel ervandoor "
-        "afsluiten uitloggen later slaap"
+        "afsluiten uitloggen later slaap 👋"
     ),
     "thanks": _group(
         "bedankt dank dankje dankjewel dankuwel danku thanks thank thx tnx merci ty tx bedankjes "
-        "dankbaar top super fijn"
+        "dankbaar top super fijn 🙏 ❤ 💐"
     ),
     "yes": _group(
         "ja jawel jazeker jaja jep jup yes yep ok oke oké okay okee okido prima goed akkoord zeker "
         "precies klopt juist uiteraard natuurlijk absoluut graag inderdaad correct idd tuurlijk "
-        "sure doen eens instemmen toestemming mag prima"
+        "sure doen eens instemmen toestemming mag prima 👍 👌 ✅ ✔ ☑ 🆗"
     ),
     "no": _group(
         "nee neen neeh nope nah neuh nö niet nooit no geen niks niets weiger weigeren afwijzen "
-        "liever onzin mwah"
+        "liever onzin mwah 👎 ❌ ✖ 🚫 ⛔"
     ),
     "machine": _group(
         "bot robot chatbot computer programma automatisch automatische ai kunstmatig kunstmatige "
@@ -62,16 +62,21 @@ CUE_GROUPS: Dict[str, FrozenSet[str]] = {
         "whatsapp appen bereikbaar"
     ),
     "personal_data": _group(
-        "gegevens persoonsgegevens privacy data wissen wis gewist verwijderen verwijder verwijderd "
-        "vergeten vergeet avg gdpr account profiel bestand registratie geregistreerd opgeslagen "
-        "bewaren bewaard"
+        "gegevens persoonsgegevens contactgegevens privacy privacyverklaring data avg gdpr account "
+        "profiel bestand registratie geregistreerd"
+    ),
+    "erasure": _group("wissen wis wist gewist verwijderen verwijder verwijderd vergeten vergeet schrappen schrap weg"),
+    # What happens to what a resident tells: "delen jullie mijn gegevens?", "is dat veilig?"
+    "data_use": _group(
+        "delen deel gedeeld doorgeven doorgegeven doorsturen verkopen verkoop verkocht doorverkopen "
+        "zichtbaar opslaan opgeslagen bewaren bewaard bewaar veilig anoniem prive cookies spam"
     ),
     "alert": _group(
         "melding meldingen alert alerts notificatie notificaties seintje bericht berichten "
         "nieuwsbrief updates update abonneren abonnement waarschuw waarschuwen hoogte"
     ),
     "sign_up": _group("aanmelden aanmelding inschrijven inschrijving opgeven opgave meedoen aanmeld meld"),
-    "more": _group("meer volgende verder nog andere anders overige rest extra door"),
+    "more": _group("meer volgende verder nog andere anders overige rest extra door ➡ ⏭ ⏩ ⬇ 🔽 ➕"),
     "confusion": _group(
         "help hulp snap snappen begrijp begrijpen uitleg uitleggen vast kwijt war lukt werkt "
         "instructies menu handleiding opties moeilijk ingewikkeld"
@@ -87,7 +92,12 @@ CUE_GROUPS: Dict[str, FrozenSet[str]] = {
         "vog verklaring vergoeding onkostenvergoeding onkosten reiskosten verzekerd verzekering "
         "leeftijd leeftijdsgrens minimumleeftijd oud jong rolstoel toegankelijk meenemen groep "
         "website contactpersoon eisen ervaring verwacht proefdraaien kennismaken kennismaking "
-        "vaste vast wekelijks hoelang hoeveel hoe laat wanneer"
+        "vaste vast wekelijks hoelang hoeveel wanneer"
+    ),
+    # The people an initiative is looking for: "we zoeken vrijwilligers", not "vrijwilligerswerk".
+    "recruiting": _group(
+        "vrijwilligers helpers handjes hulpkrachten versterking oproep oproepje werven aanmelders "
+        "reparateurs inpakkers chauffeurs collectanten bestuursleden"
     ),
     # Pointing back at something shown: "de tweede", "daar", "die".
     "pointing": _group("eerste tweede derde vierde vijfde laatste die deze daar daarvan daarover daarbij ervan"),

@@ -54,7 +54,8 @@ _NEVER: FrozenSet[str] = frozenset(
 _ONLY_AFTER: Dict[str, FrozenSet[str]] = {
     "handig": frozenset({"ben", "erg", "heel", "best", "redelijk", "vrij", "super", "nogal"}),
 }
-# ... or never right after these ("na de lunch" is a time, "mijn kind" is not an interest).
+# ... or never right after these ("na de lunch" is a time, "mijn kind" is not an interest,
+# "ik maak me zorgen" is a worry).
 _NOT_AFTER: Dict[str, FrozenSet[str]] = {
     "lunch": frozenset({"de"}),
     "eten": frozenset({"het", "gaan", "te"}),
@@ -62,6 +63,7 @@ _NOT_AFTER: Dict[str, FrozenSet[str]] = {
     "klussen": frozenset({"nieuwe", "leuke", "andere", "losse", "die", "welke"}),
     "organisatie": frozenset({"onze", "mijn", "jullie", "die", "de", "een", "eerste", "tweede", "derde"}),
     "computer": frozenset({"een", "de"}),
+    "zorgen": frozenset({"me", "mij", "je", "ons", "zich", "jullie", "geen", "veel"}),
 }
 _LIVING = frozenset({"woon", "woont", "wonen", "kom", "komt", "komen", "zit", "woonachtig"})
 _ADJECTIVE_ENDINGS = ("lijk", "matig", "achtig", "loos", "loze", "rijk", "vol", "ig", "isch")

@@ -60,6 +60,12 @@ async def test_an_email_address_answers_the_contact_question_even_when_nlu_guess
     assert (outcome.slots["contact"], outcome.slots["contact_kind"]) == ("sanne@example.org", "email")
 
 
+async def test_a_privacy_question_is_not_taken_for_a_name(app_db, domain):
+    tracker = make_tracker(text="privacy?", intent="ask_privacy", requested_slot="first_name", active_loop="signup_form")
+    outcome = await run(FORM, tracker, domain)
+    assert "first_name" not in outcome.slots and "voornaam" not in outcome.all_text
+
+
 async def test_a_greeting_is_not_taken_for_a_contact(app_db, domain):
     tracker = make_tracker(text="hoi", intent="greet", requested_slot="contact", active_loop="signup_form")
     assert "contact" not in (await run(FORM, tracker, domain)).slots

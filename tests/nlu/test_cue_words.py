@@ -28,6 +28,26 @@ def test_each_token_row_marks_only_its_own_groups():
     assert sequence[1, CUE_NAMES.index("machine")] == 1.0 and sequence[1].sum() == 1.0
 
 
+def test_an_emoji_means_what_it_shows():
+    assert _groups([("👍", "👍")]) == {"yes"}
+    assert _groups([("✔", "✔"), ("\ufe0f", "\ufe0f")]) == {"yes"}
+    assert _groups([("👎", "👎")]) == {"no"}
+    assert _groups([("⏭", "⏭")]) == {"more"}
+
+
+def test_looking_for_volunteers_differs_from_looking_for_volunteer_work():
+    assert "recruiting" in _groups([("zoeken", "zoeken"), ("vrijwilligers", "vrijwilliger")])
+    assert "recruiting" not in _groups([("vrijwilligerswerk", "vrijwilligerswerk")])
+    assert "recruiting" not in _groups([("vrijwilliger", "vrijwilliger")])
+
+
+def test_asking_about_data_differs_from_asking_to_erase_it():
+    asking = _groups([("delen", "delen"), ("jullie", "jullie"), ("mijn", "mijn"), ("gegevens", "gegeven")])
+    erasing = _groups([("wis", "wissen"), ("mijn", "mijn"), ("gegevens", "gegeven")])
+    assert {"data_use", "personal_data"} <= asking and "erasure" not in asking
+    assert {"erasure", "personal_data"} <= erasing and "data_use" not in erasing
+
+
 def test_a_message_without_cue_words_has_empty_features():
     assert not _groups([("utrecht", "utrecht")])
 

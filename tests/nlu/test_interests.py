@@ -52,6 +52,11 @@ def test_na_de_lunch_is_a_time_not_food(run):
     assert run(InterestExtractor, "na de lunch heb ik tijd") == []
 
 
+def test_a_worry_is_not_an_interest_in_care(run):
+    assert run(InterestExtractor, "ik maak me zorgen om mijn privacy") == []
+    assert run(InterestExtractor, "ik wil in de zorg helpen") == [("zorg", "interest", "zorg")]
+
+
 def test_a_word_naming_where_someone_lives_is_not_an_interest(run):
     assert run(InterestExtractor, "ik woon in dieren") == []
     assert run(InterestExtractor, "iets met dieren") == [("dieren", "interest", "groen")]
