@@ -941,6 +941,7 @@ TELEGRAM_COMMANDS: dict = {
     "help": "Wat kan DoeMee voor je doen?",
     "stop": "Stop de meldingen over nieuwe plekken",
     "vergeetmij": "Wis alles wat DoeMee van je weet",
+    "privacy": "Wat DoeMee met je gegevens doet",
 }
 TELEGRAM_ALERTS_STOPPED = "Je krijgt geen meldingen meer. Wil je ze later toch weer? Zoek iets en vraag om meldingen."
 TELEGRAM_STOP_ALERTS = "Stop meldingen"

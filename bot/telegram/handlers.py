@@ -27,6 +27,7 @@ INTENT_COMMANDS: dict[str, str] = {
     "start": "/greet",
     "help": "/help",
     "vergeetmij": "/forget_me",
+    "privacy": "/ask_privacy",
 }
 STOP_INTENT = "/unsubscribe_alerts"
 LOCATION_INTENT = "/inform"

@@ -133,7 +133,9 @@ async def test_a_shared_location_goes_to_rasa_as_metadata_and_the_keyboard_goes_
     assert reply.reply_markup == {"remove_keyboard": True}
 
 
-@pytest.mark.parametrize("command, intent", [("/start", "/greet"), ("/help", "/help"), ("/vergeetmij", "/forget_me")])
+@pytest.mark.parametrize("command, intent", [
+    ("/start", "/greet"), ("/help", "/help"), ("/vergeetmij", "/forget_me"), ("/privacy", "/ask_privacy"),
+])
 async def test_commands_reach_rasa_as_their_intents(bot, fake_telegram, rasa, command, intent):
     mark = fake_telegram.mark()
     fake_telegram.send_text(CHAT, command)

@@ -104,6 +104,11 @@ def test_vergeetmij_asks_before_forgetting(stack, fake):
     assert say(fake, "/vergeetmij")
 
 
+def test_privacy_says_what_is_kept_and_how_to_erase_it(stack, fake):
+    text = _texts(say(fake, "/privacy"))
+    assert "Ik bewaar zo weinig mogelijk" in text and "vergeet mij" in text
+
+
 def test_when_the_action_server_is_down_the_resident_is_never_left_in_silence(stack, fake):
     stack.stop_service("actions")
     mark = fake.mark()
