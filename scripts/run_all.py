@@ -24,12 +24,13 @@ def main() -> int:
     )
     print("DoeMee start... (Ctrl-C stopt alles)", flush=True)
     try:
-        stack.start()
-    except KeyboardInterrupt:
-        return 0
+        return stack.run(announce=_announce)
     except RuntimeError as error:
         print(f"DoeMee kon niet starten: {error}", file=sys.stderr, flush=True)
         return 1
+
+
+def _announce(stack: Stack) -> None:
     print(
         "\nDoeMee draait:\n"
         f"  widget-demo en kansen: http://localhost:{stack.gateway_port}/\n"
@@ -38,7 +39,6 @@ def main() -> int:
         f"  Telegram:              {'aan' if stack.with_telegram else 'uit (zet TELEGRAM_BOT_TOKEN)'}\n",
         flush=True,
     )
-    return stack.wait()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
@@ -168,6 +169,21 @@ class Stack:
             if service.process and service.process.poll() is None:
                 _terminate(service.process)
         self.services.clear()
+
+    def run(self, announce: Callable[["Stack"], None] | None = None) -> int:
+        """start(), announce, wait(): a stop that lands between them still stops every service.
+
+        Called one after the other, a SIGTERM just after start() returned would
+        leave the services running, since they live in their own sessions.
+        """
+        try:
+            self.start()
+            if announce:
+                announce(self)
+            return self.wait()
+        except KeyboardInterrupt:
+            self.stop()
+            return 0
 
     def wait(self) -> int:
         """Blocks until a service exits, Ctrl-C or SIGTERM, then stops the rest.

@@ -11,21 +11,27 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 # A stack whose services are plain sleepers, each in its own session like the real ones.
-# With an argument, the second one never answers its health check, so start() keeps waiting.
+# "slow": the second one never answers its health check, so start() keeps waiting.
+# "chatty": the announcement after the start takes seconds, like a slow terminal.
 RUNNER = """
-import sys
+import sys, time
 from scripts.stack import Service, Stack
 from tests.support.postgres import free_port
+
+mode = sys.argv[1] if len(sys.argv) > 1 else ""
 
 class Sleepers(Stack):
     def _plan(self):
         sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
-        silent = f"http://127.0.0.1:{free_port()}/" if len(sys.argv) > 1 else None
+        silent = f"http://127.0.0.1:{free_port()}/" if mode == "slow" else None
         return [Service("rasa", sleeper, None), Service("actions", sleeper, silent)]
 
-stack = Sleepers(database_url="sqlite://").start(timeout=60)
-print(" ".join(str(s.process.pid) for s in stack.services), flush=True)
-sys.exit(stack.wait())
+def announce(stack):
+    print(" ".join(str(s.process.pid) for s in stack.services), flush=True)
+    if mode == "chatty":
+        time.sleep(20)
+
+sys.exit(Sleepers(database_url="sqlite://").run(announce))
 """
 
 
@@ -56,6 +62,14 @@ def test_sigterm_stops_every_service_and_exits_cleanly():
     assert len(pids) == 2 and all(_alive(p) for p in pids)
     runner.send_signal(signal.SIGTERM)
     assert runner.wait(timeout=30) == 0
+    assert _all_gone(pids)
+
+
+def test_sigterm_between_start_and_wait_still_stops_every_service():
+    runner = _runner("chatty")
+    pids = [int(p) for p in runner.stdout.readline().split()]
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=15) == 0
     assert _all_gone(pids)
 
 
