@@ -83,6 +83,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return {
             # Weight per featurizer alias (featurizers without an alias are named by Rasa); default 1.
             "block_weights": {},
+            # Aliases of dense blocks (sentence embeddings) to centre on their training mean.
+            "centred_blocks": [],
+            # Similarity to each intent's nearest examples in one dense block:
+            # {"block": alias, "k": examples per intent, "weight": ...}; empty = off.
+            "neighbours": {},
             # The SVM's C: higher fits the training messages more closely.
             "C": 1.0,
             # Share of an earlier classifier's ranking in the result (0 = ignore it).
@@ -100,7 +105,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._model = model or LinearIntentModel(self._config["block_weights"], self._config["C"])
+        self._model = model or LinearIntentModel(
+            self._config["block_weights"], self._config["C"], self._config["centred_blocks"], self._config["neighbours"]
+        )
 
     @classmethod
     def create(
@@ -165,7 +172,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / _FILE, allow_pickle=False) as arrays:
-                    model = LinearIntentModel.from_arrays(arrays, merged["block_weights"], merged["C"])
+                    model = LinearIntentModel.from_arrays(
+                        arrays, merged["block_weights"], merged["C"], merged["centred_blocks"], merged["neighbours"]
+                    )
         except (ValueError, FileNotFoundError, KeyError):
             logger.warning("No trained intent model in %s; intents stay unclassified.", resource.name)
             model = None

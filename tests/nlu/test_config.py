@@ -57,3 +57,11 @@ def test_every_block_weight_names_a_featurizer_alias():
     aliases = {step["alias"] for step in pipeline if "alias" in step}
     weights = _step("nlu.linear_intents.LinearIntentClassifier")["block_weights"]
     assert set(weights) == aliases
+
+
+def test_centred_and_neighbour_blocks_name_a_featurizer_alias():
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    aliases = {step["alias"] for step in pipeline if "alias" in step}
+    linear = _step("nlu.linear_intents.LinearIntentClassifier")
+    assert set(linear["centred_blocks"]) <= aliases
+    assert linear["neighbours"]["block"] in linear["centred_blocks"]

@@ -97,3 +97,17 @@ def test_softmax_rows_sum_to_one_and_keep_the_order():
 
 def test_ranking_is_best_first_and_cut_to_length():
     assert ranking(["a", "b", "c"], np.array([0.2, 0.5, 0.3]), 2) == [("b", 0.5), ("c", 0.3)]
+
+
+def test_negative_values_keep_their_sign():
+    """Sentence embeddings have negative components; only counts were ever clipped to 1."""
+    row = combine({"e": scipy.sparse.csr_matrix([[-0.6, 0.8, -3.0]])}, {"e": 3}, {}).toarray()[0]
+    assert row == pytest.approx(np.array([-0.6, 0.8, -1.0]) / np.linalg.norm([-0.6, 0.8, -1.0]))
+
+
+def test_a_centred_block_loses_its_common_direction_and_an_absent_block_stays_empty():
+    blocks = {"e": scipy.sparse.csr_matrix([[0.9, 0.5], [0.9, -0.3], [0.0, 0.0]])}
+    row = combine(blocks, {"e": 2}, {}, {"e": np.array([0.9, 0.1], dtype=np.float32)}).toarray()
+    assert row[0] == pytest.approx([0.0, 1.0])
+    assert row[1] == pytest.approx([0.0, -1.0])
+    assert row[2] == pytest.approx([0.0, 0.0])
