@@ -1,8 +1,9 @@
 """The Rasa plumbing shared by DoeMee's rule-based, untrained featurizers.
 
-Each subclass only says which (tokens x features) and (1 x features) matrices
-a message gets; this base registers with Rasa and attaches them as sparse
-features, so the knowledge lives in small modules that need no Rasa to test.
+Each rule featurizer only says which (tokens x features) and (1 x features)
+matrices a message gets; RuleFeaturizer attaches them as sparse features, so
+the knowledge lives in small modules that need no Rasa to test. The sentence
+encoder (nlu/sentence_meaning.py) shares the plumbing of UntrainedFeaturizer.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
-class RuleFeaturizer(SparseFeaturizer, GraphComponent):
-    """Adds rule-computed features to every message with text and tokens."""
+class UntrainedFeaturizer:
+    """Rasa plumbing for a featurizer that learns nothing: it treats training messages like any other.
+
+    A mixin, listed before Rasa's featurizer class and GraphComponent, so that
+    Rasa's featurizer still supplies the default config (its alias).
+    """
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -36,7 +41,7 @@ class RuleFeaturizer(SparseFeaturizer, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RuleFeaturizer":
+    ) -> "UntrainedFeaturizer":
         return cls({**cls.get_default_config(), **config}, execution_context.node_name)
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
@@ -44,11 +49,18 @@ class RuleFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """Nothing to configure."""
+        """Every setting has a default."""
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
         return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        raise TypeError(f"{type(self).__name__} must define process()")
+
+
+class RuleFeaturizer(UntrainedFeaturizer, SparseFeaturizer, GraphComponent):
+    """Adds rule-computed features to every message with text and tokens."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

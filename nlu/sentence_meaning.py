@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Dict, List, Sequence, Text, Type
+from typing import Any, Dict, List, Sequence, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.featurizer_base import UntrainedFeaturizer
 
 # A resident's message is short; a pasted page would only cost time, not add meaning.
 MAX_CHARACTERS = 500
@@ -59,12 +57,8 @@ def embed(texts: Sequence[str], threads: int = 1) -> np.ndarray:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SentenceMeaningFeaturizer(DenseFeaturizer, GraphComponent):
+class SentenceMeaningFeaturizer(UntrainedFeaturizer, DenseFeaturizer, GraphComponent):
     """Adds one sentence row (no token rows) with the message's multilingual-e5-small embedding."""
-
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -72,27 +66,9 @@ class SentenceMeaningFeaturizer(DenseFeaturizer, GraphComponent):
         # core shortens every turn (measured: a 9-word message 22 ms on two, 28-38 on one).
         return {**DenseFeaturizer.get_default_config(), "threads": 1}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SentenceMeaningFeaturizer":
-        return cls({**cls.get_default_config(), **config}, execution_context.node_name)
-
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
-        super().__init__(name, config)
+        super().__init__(config, name)
         encoder(int(self._config["threads"]))
-
-    @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """Only the thread count, which has a default."""
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
