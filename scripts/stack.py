@@ -213,14 +213,22 @@ def _interrupt(*_signal_args) -> None:
 
 
 def _terminate(process: subprocess.Popen) -> None:
+    """Stops one service: its main process first, then whatever is left of its session.
+
+    Signalled together with its workers, the action server's Sanic manager
+    still asks its state-sharing helper process about them after that helper
+    died, and prints a BrokenPipeError traceback on the operator's console.
+    """
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        process.terminate()
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
         pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 if __name__ == "__main__":

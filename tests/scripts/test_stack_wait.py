@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # A stack whose services are plain sleepers, each in its own session like the real ones.
 # "slow": the second one never answers its health check, so start() keeps waiting.
 # "chatty": the announcement after the start takes seconds, like a slow terminal.
+# "manager": one service that runs MANAGER.
 RUNNER = """
 import sys, time
 from scripts.stack import Service, Stack
@@ -22,6 +23,8 @@ mode = sys.argv[1] if len(sys.argv) > 1 else ""
 
 class Sleepers(Stack):
     def _plan(self):
+        if mode == "manager":
+            return [Service("actions", [sys.executable, "-c", sys.argv[3], sys.argv[2]], None)]
         sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
         silent = f"http://127.0.0.1:{free_port()}/" if mode == "slow" else None
         return [Service("rasa", sleeper, None), Service("actions", sleeper, silent)]
@@ -32,6 +35,25 @@ def announce(stack):
         time.sleep(20)
 
 sys.exit(Sleepers(database_url="sqlite://").run(announce))
+"""
+
+
+# Like Sanic's worker manager: it needs its helper process while it shuts down, and
+# leaves behind a child that ignores SIGTERM. It reports whether the helper lived.
+MANAGER = """
+import signal, subprocess, sys, time
+helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"])
+
+def stop(*_):
+    time.sleep(0.3)
+    open(sys.argv[1], "w").write("helper alive" if helper.poll() is None else "helper gone")
+    helper.terminate()
+    helper.wait()
+    sys.exit(0)
+
+signal.signal(signal.SIGTERM, stop)
+time.sleep(120)
 """
 
 
@@ -86,3 +108,20 @@ def test_sigterm_while_starting_stops_what_was_already_launched():
     runner.send_signal(signal.SIGTERM)
     runner.wait(timeout=30)
     assert _all_gone(pids)
+
+
+def test_a_service_stops_its_own_helpers_and_the_rest_of_its_session_goes_after(tmp_path):
+    """Signalling a service's whole session at once made the action server print a traceback."""
+    report = tmp_path / "report"
+    runner = _runner("manager", str(report), MANAGER)
+    leader = int(runner.stdout.readline().split()[0])
+    deadline = time.monotonic() + 30
+    children: list[psutil.Process] = []
+    while len(children) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        children = psutil.Process(leader).children()
+    assert len(children) == 2
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=30) == 0
+    assert report.read_text() == "helper alive"
+    assert _all_gone([leader, *(child.pid for child in children)])
