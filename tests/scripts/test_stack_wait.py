@@ -71,6 +71,16 @@ def _runner(*args: str) -> subprocess.Popen:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+def _children(pid: int, count: int) -> list[psutil.Process]:
+    """The process's children once there are `count` of them, or what there is after 30 s."""
+    deadline = time.monotonic() + 30
+    children: list[psutil.Process] = []
+    while len(children) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+        children = psutil.Process(pid).children()
+    return children
+
+
 def _all_gone(pids: list[int]) -> bool:
     deadline = time.monotonic() + 10
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
@@ -98,12 +108,7 @@ def test_sigterm_between_start_and_wait_still_stops_every_service():
 def test_sigterm_while_starting_stops_what_was_already_launched():
     """Rasa takes a minute to answer; a stop in that minute must not leave it running."""
     runner = _runner("slow")
-    deadline = time.monotonic() + 30
-    children: list[psutil.Process] = []
-    while len(children) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-        children = psutil.Process(runner.pid).children()
-    pids = [child.pid for child in children]
+    pids = [child.pid for child in _children(runner.pid, 2)]
     assert len(pids) == 2
     runner.send_signal(signal.SIGTERM)
     runner.wait(timeout=30)
@@ -115,11 +120,7 @@ def test_a_service_stops_its_own_helpers_and_the_rest_of_its_session_goes_after(
     report = tmp_path / "report"
     runner = _runner("manager", str(report), MANAGER)
     leader = int(runner.stdout.readline().split()[0])
-    deadline = time.monotonic() + 30
-    children: list[psutil.Process] = []
-    while len(children) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-        children = psutil.Process(leader).children()
+    children = _children(leader, 2)
     assert len(children) == 2
     runner.send_signal(signal.SIGTERM)
     assert runner.wait(timeout=30) == 0
