@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from sqlalchemy import select
 
@@ -112,3 +113,9 @@ def test_forget_me_leaves_an_empty_record(stack):
         assert blanked and all(r.first_name is None and r.contact is None for r in blanked)
         assert not session.scalars(select(SignUp).where(SignUp.first_name == "Sanne", SignUp.resident_id.is_(None))).all()
     assert _tracker_events(stack, resident.sender) == 0
+
+
+def test_rasa_serves_with_one_blas_thread(stack):
+    """A second OpenBLAS thread spins through every message on the core the action server needs (bin/rasa)."""
+    rasa = next(s for s in stack.services if s.name == "rasa")
+    assert psutil.Process(rasa.process.pid).environ().get("OPENBLAS_NUM_THREADS") == "1"
