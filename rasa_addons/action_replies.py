@@ -1,16 +1,21 @@
-"""Checks the action server's replies against Rasa's schema with one prepared validator.
+"""Checks the action server's replies against Rasa's schema, without Rasa's per-call cost.
 
 Rasa 3.6 checks every reply with `jsonschema.validate`, which first checks
-the schema itself against its meta-schema, on every call. The schema never
-changes, and that self-check was the largest single cost of a search turn
-(two replies, about 14 ms of some 100). The replies are checked exactly as
-strictly as before: same schema, same errors, same hint in the message.
+the schema itself against its meta-schema, on every call: once the largest
+single cost of a search turn. A prepared validator removed that, but each
+event was still tried against all 23 event schemas of the schema's `oneOf`,
+about 2.4 ms for a reply with results. Every one of those schemas fixes the
+`event` field to its own name, so only the schema of that name can match: a
+reply whose events all name a known kind is checked event by event against
+that schema alone, with the same verdict. Anything else, and every reply
+that fails, goes through the whole schema, so an error reads exactly as
+Rasa's own.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
@@ -22,15 +27,36 @@ HINT = (
 
 
 @lru_cache(maxsize=1)
-def reply_validator() -> Any:
+def reply_validators() -> Tuple[Any, Any, Dict[str, Any]]:
+    """The whole schema; the schema without the event items; one item schema per event kind."""
     schema = RemoteAction.action_response_format_spec()
     cls = validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)
+    events = schema["properties"]["events"]
+    item = events["items"]
+    shell = {**schema, "properties": {**schema["properties"], "events": {k: v for k, v in events.items() if k != "items"}}}
+    common = {k: v for k, v in item.items() if k != "oneOf"}
+    by_kind = {
+        alternative["properties"]["event"]["const"]: cls({**common, "oneOf": [alternative]})
+        for alternative in item["oneOf"]
+    }
+    return cls(schema), cls(shell), by_kind
+
+
+def _valid_event_by_event(result: Any) -> bool:
+    _, shell, by_kind = reply_validators()
+    if not isinstance(result, dict) or not isinstance(result.get("events", []), list):
+        return False
+    events = result.get("events", [])
+    if not all(isinstance(e, dict) and isinstance(e.get("event"), str) and e["event"] in by_kind for e in events):
+        return False
+    return shell.is_valid(result) and all(by_kind[e["event"]].is_valid(e) for e in events)
 
 
 def validate_reply(action: RemoteAction, result: Dict[str, Any]) -> bool:
-    error = exceptions.best_match(reply_validator().iter_errors(result))
+    if _valid_event_by_event(result):
+        return True
+    error = exceptions.best_match(reply_validators()[0].iter_errors(result))
     if error is not None:
         from rasa.shared.constants import DOCS_BASE_URL
 
