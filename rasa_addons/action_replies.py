@@ -15,7 +15,7 @@ Rasa's own.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, NamedTuple
 
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
@@ -26,8 +26,14 @@ HINT = (
 )
 
 
+class ReplyValidators(NamedTuple):
+    whole: Any
+    without_events: Any
+    by_kind: Dict[str, Any]
+
+
 @lru_cache(maxsize=1)
-def reply_validators() -> Tuple[Any, Any, Dict[str, Any]]:
+def reply_validators() -> ReplyValidators:
     """The whole schema; the schema without the event items; one item schema per event kind."""
     schema = RemoteAction.action_response_format_spec()
     cls = validators.validator_for(schema)
@@ -40,23 +46,23 @@ def reply_validators() -> Tuple[Any, Any, Dict[str, Any]]:
         alternative["properties"]["event"]["const"]: cls({**common, "oneOf": [alternative]})
         for alternative in item["oneOf"]
     }
-    return cls(schema), cls(shell), by_kind
+    return ReplyValidators(cls(schema), cls(shell), by_kind)
 
 
 def _valid_event_by_event(result: Any) -> bool:
-    _, shell, by_kind = reply_validators()
-    if not isinstance(result, dict) or not isinstance(result.get("events", []), list):
+    checks = reply_validators()
+    events = result.get("events", []) if isinstance(result, dict) else None
+    if not isinstance(events, list):
         return False
-    events = result.get("events", [])
-    if not all(isinstance(e, dict) and isinstance(e.get("event"), str) and e["event"] in by_kind for e in events):
+    if not all(isinstance(e, dict) and isinstance(e.get("event"), str) and e["event"] in checks.by_kind for e in events):
         return False
-    return shell.is_valid(result) and all(by_kind[e["event"]].is_valid(e) for e in events)
+    return checks.without_events.is_valid(result) and all(checks.by_kind[e["event"]].is_valid(e) for e in events)
 
 
 def validate_reply(action: RemoteAction, result: Dict[str, Any]) -> bool:
     if _valid_event_by_event(result):
         return True
-    error = exceptions.best_match(reply_validators()[0].iter_errors(result))
+    error = exceptions.best_match(reply_validators().whole.iter_errors(result))
     if error is not None:
         from rasa.shared.constants import DOCS_BASE_URL
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
-
 from rasa.shared.core.events import (
     ActionExecuted, ActiveLoop, BotUttered, FollowupAction, Restarted, SessionStarted, SlotSet, UserUttered,
 )
