@@ -2,9 +2,12 @@
 
 Rasa imports this package when it creates the tracker store named in
 endpoints.yml, at start-up and before any message: the one moment our code
-runs inside the server, so the reply check is installed here.
+runs inside the server, so the reply check, the turn gate and the
+start-up freeze are installed here.
 """
 
-from rasa_addons import action_replies
+from rasa_addons import action_replies, startup_objects, turn_gate
 
 action_replies.install()
+turn_gate.install()
+startup_objects.install()

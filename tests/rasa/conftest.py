@@ -5,5 +5,21 @@ The app environment's pytest has no Rasa, so there the Python tests here are not
 
 import importlib.util
 
+import pytest
+
 if importlib.util.find_spec("rasa") is None:
     collect_ignore_glob = ["test_*.py"]
+
+
+@pytest.fixture
+def wrapper_names():
+    """The code name of every function in the chain of wrappers around a handler, outermost first."""
+
+    def names(handle) -> list:
+        found = []
+        while handle is not None:
+            found.append(handle.__code__.co_name)
+            handle = getattr(handle, "__wrapped__", None)
+        return found
+
+    return names
