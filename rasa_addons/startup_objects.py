@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import gc
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from rasa.core.processor import MessageProcessor
+from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
 
-def frozen_on_first_call(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def frozen_on_first_call(handle: Handler) -> Handler:
     """`handle` that first moves every object alive into the collector's permanent generation, once."""
     done: list[bool] = []
 
@@ -27,12 +27,9 @@ def frozen_on_first_call(handle: Callable[..., Awaitable[Any]]) -> Callable[...,
             gc.freeze()
         return await handle(*args, **kwargs)
 
-    handle_after_freeze.__freezes_startup__ = True  # type: ignore[attr-defined]
     return handle_after_freeze
 
 
 def install() -> None:
-    """Wraps `MessageProcessor.handle_message`, once."""
-    current = MessageProcessor.handle_message
-    if not getattr(current, "__freezes_startup__", False):
-        MessageProcessor.handle_message = frozen_on_first_call(current)  # type: ignore[method-assign]
+    """Wraps Rasa's per-message entry point, once."""
+    wrap_handle_message(frozen_on_first_call, "__freezes_startup__")

@@ -4,7 +4,7 @@ Rasa runs each message's Python on one thread and switches between messages
 wherever one waits for the action server. With 20 conversations at once, a
 search (two action calls) was therefore interleaved with every other message
 in progress, and only finished when nearly all of them had: its median wait
-was 1.6 to 1.9 times a greeting's while its work was 1.3 times as much. With
+was 1.5 to 1.9 times a greeting's while its work was 1.3 times as much. With
 a few messages in progress, the thread still has work while one waits for
 the action server, and a message that has started finishes before the next
 ones start. Per conversation, Rasa's own lock keeps messages in order; this
@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
-from rasa.core.processor import MessageProcessor
+from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
 SETTING = "DOEMEE_RASA_MESSAGES_AT_ONCE"
 DEFAULT_AT_ONCE = 2
@@ -35,7 +35,7 @@ def messages_at_once(environ: Optional[dict] = None) -> int:
     return value if value >= 0 else DEFAULT_AT_ONCE
 
 
-def gated(handle: Callable[..., Awaitable[Any]], width: int) -> Callable[..., Awaitable[Any]]:
+def gated(handle: Handler, width: int) -> Handler:
     """`handle` behind a semaphore of `width` places, made on first use so it binds to the server's loop."""
     semaphore: list[asyncio.Semaphore] = []
 
@@ -46,14 +46,11 @@ def gated(handle: Callable[..., Awaitable[Any]], width: int) -> Callable[..., Aw
         async with semaphore[0]:
             return await handle(*args, **kwargs)
 
-    handle_in_turn.__wrapped_by_gate__ = True  # type: ignore[attr-defined]
     return handle_in_turn
 
 
 def install(environ: Optional[dict] = None) -> None:
     """Puts the gate around `MessageProcessor.handle_message`, once."""
     width = messages_at_once(environ)
-    current = MessageProcessor.handle_message
-    if width == 0 or getattr(current, "__wrapped_by_gate__", False):
-        return
-    MessageProcessor.handle_message = gated(current, width)  # type: ignore[method-assign]
+    if width:
+        wrap_handle_message(lambda handle: gated(handle, width), "__wrapped_by_gate__")
