@@ -18,12 +18,13 @@ from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
 def frozen_on_first_call(handle: Handler) -> Handler:
     """`handle` that first moves every object alive into the collector's permanent generation, once."""
-    done: list[bool] = []
+    frozen = False
 
     @functools.wraps(handle)
     async def handle_after_freeze(*args: Any, **kwargs: Any) -> Any:
-        if not done:
-            done.append(True)
+        nonlocal frozen
+        if not frozen:
+            frozen = True
             gc.freeze()
         return await handle(*args, **kwargs)
 

@@ -36,14 +36,12 @@ def messages_at_once(environ: Optional[dict] = None) -> int:
 
 
 def gated(handle: Handler, width: int) -> Handler:
-    """`handle` behind a semaphore of `width` places, made on first use so it binds to the server's loop."""
-    semaphore: list[asyncio.Semaphore] = []
+    """`handle` behind a semaphore of `width` places (it binds to the server's loop when first waited on)."""
+    places = asyncio.Semaphore(width)
 
     @functools.wraps(handle)
     async def handle_in_turn(*args: Any, **kwargs: Any) -> Any:
-        if not semaphore:
-            semaphore.append(asyncio.Semaphore(width))
-        async with semaphore[0]:
+        async with places:
             return await handle(*args, **kwargs)
 
     return handle_in_turn
