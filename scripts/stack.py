@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -127,17 +128,18 @@ class Stack:
         Stopped halfway (Ctrl-C, SIGTERM, a service that fails), it stops
         what it launched: they run in their own sessions and would outlive it.
         """
-        signal.signal(signal.SIGTERM, _interrupt)
+        _stop_requests.install()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = self.env()
         try:
             for service in self._plan():
                 out = open(self.log_dir / f"{service.name}.log", "ab") if self.quiet else None
-                service.process = subprocess.Popen(
-                    service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                    start_new_session=True,
-                )
-                self.services.append(service)
+                with _stop_requests.held():
+                    service.process = subprocess.Popen(
+                        service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
+                        start_new_session=True,
+                    )
+                    self.services.append(service)
             deadline = time.monotonic() + timeout
             for service in self.services:
                 if service.health_url:
@@ -191,7 +193,7 @@ class Stack:
         The services run in their own sessions, so a service manager's SIGTERM
         to this process alone would leave them running without this.
         """
-        signal.signal(signal.SIGTERM, _interrupt)
+        _stop_requests.install()
         try:
             while all(s.process.poll() is None for s in self.services if s.process):
                 time.sleep(0.5)
@@ -208,8 +210,40 @@ class Stack:
         self.stop()
 
 
-def _interrupt(*_signal_args) -> None:
-    raise KeyboardInterrupt
+class _StopRequests:
+    """SIGTERM and Ctrl-C as KeyboardInterrupt, held back while a service is being launched.
+
+    Raised inside Popen after the fork, the interrupt would leave a child that
+    no Service records; in its own session, it would outlive the stack.
+    """
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, *_signal_args) -> None:
+        if self.holding:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self):
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+            if self.pending:
+                self.pending = False
+                raise KeyboardInterrupt
+
+
+_stop_requests = _StopRequests()
 
 
 def _terminate(process: subprocess.Popen) -> None:

@@ -14,12 +14,21 @@ ROOT = Path(__file__).resolve().parents[2]
 # "slow": the second one never answers its health check, so start() keeps waiting.
 # "chatty": the announcement after the start takes seconds, like a slow terminal.
 # "manager": one service that runs MANAGER.
+# "torn": the SIGTERM lands inside Popen, after the first service's fork; it prints that pid.
 RUNNER = """
-import sys, time
+import os, signal, subprocess, sys, time
 from scripts.stack import Service, Stack
 from tests.support.postgres import free_port
 
 mode = sys.argv[1] if len(sys.argv) > 1 else ""
+
+if mode == "torn":
+    class Torn(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            print(self.pid, flush=True)
+            os.kill(os.getpid(), signal.SIGTERM)
+    subprocess.Popen = Torn
 
 class Sleepers(Stack):
     def _plan(self):
@@ -113,6 +122,14 @@ def test_sigterm_while_starting_stops_what_was_already_launched():
     runner.send_signal(signal.SIGTERM)
     runner.wait(timeout=30)
     assert _all_gone(pids)
+
+
+def test_sigterm_inside_a_launch_still_stops_the_service_being_launched():
+    """Under load, a SIGTERM once landed between a service's fork and its record, and it ran on."""
+    runner = _runner("torn")
+    pid = int(runner.stdout.readline())
+    assert runner.wait(timeout=30) == 0
+    assert _all_gone([pid])
 
 
 def test_a_service_stops_its_own_helpers_and_the_rest_of_its_session_goes_after(tmp_path):
