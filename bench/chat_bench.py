@@ -41,10 +41,9 @@ TURNS: dict[str, str] = {
 # (concurrent conversations, messages per conversation worker in one block). At 20, a block
 # of 2 messages per worker lasted 2 s, mostly the queue filling and draining; 5 per worker,
 # after one unrecorded (see _phase), measure the steady state the p50 is meant to describe.
-# At 1, 10 messages a block (30 in
-# all) moved the p50 by 10 ms between runs; 30 a block cost 20 s more. Blocks of 30 at 1
-# still let a slow stretch of the machine fall on one kind (a 1.66 among 1.25 to 1.34),
-# so at 1 the kinds now alternate message by message, BLOCKS x 30 of each.
+# At 1, 10 messages a block (30 in all) moved the p50 by 10 ms between runs; 30 a block cost
+# 20 s more. Blocks of 30 at 1 still let a slow stretch of the machine fall on one kind (a
+# 1.66 among 1.25 to 1.34), so at 1 the kinds alternate message by message, BLOCKS x 30 each.
 LEVELS: tuple[tuple[int, int], ...] = ((1, 30), (20, 5))
 BLOCKS = 3
 WARMUP_MESSAGES = 3
