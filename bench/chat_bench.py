@@ -163,6 +163,7 @@ def _summary(phase: Phase) -> dict:
         "n": len(phase.latencies),
         "p50_ms": round(p50, 1) if p50 is not None else None,
         "p95_ms": round(p95, 1) if p95 is not None else None,
+        "mean_ms": round(statistics.fmean(phase.latencies), 1) if phase.latencies else None,
         "messages_per_s": round(phase.sent / phase.seconds, 2) if phase.seconds else None,
         "failures": len(phase.failures),
         "failure_kinds": sorted(set(phase.failures)),
@@ -330,11 +331,12 @@ def skip_train(argv: list[str] | None = None) -> bool:
 def report(result: dict) -> str:
     lines = [f"each message opens a new conversation; turns: "
              + ", ".join(f"{kind} {text!r}" for kind, text in result["turns"].items()),
-             f"{'conc.':>5}  {'turn':<9}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'msg/s':>8}{'fail':>6}"]
+             f"{'conc.':>5}  {'turn':<9}{'n':>5}{'p50 ms':>9}{'mean ms':>9}{'p95 ms':>9}{'msg/s':>8}{'fail':>6}"]
     for concurrency, figures in result["levels"].items():
         for kind in result["turns"]:
             s = figures[kind]
-            lines.append(f"{concurrency:>5}  {kind:<9}{s['n']:>5}{s['p50_ms'] or '-':>9}{s['p95_ms'] or '-':>9}"
+            lines.append(f"{concurrency:>5}  {kind:<9}{s['n']:>5}{s['p50_ms'] or '-':>9}{s['mean_ms'] or '-':>9}"
+                         f"{s['p95_ms'] or '-':>9}"
                          f"{s['messages_per_s'] or '-':>8}{s['failures']:>6}")
         lines.append(f"{concurrency:>5}  search p50 / greeting p50 = {figures['ratio_search_over_greeting_p50']} "
                      f"(target <= {result['target_ratio']})")
