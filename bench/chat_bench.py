@@ -105,15 +105,15 @@ async def _phase(client: httpx.AsyncClient, url: str, kind: str, concurrency: in
     empty one (0.1 s). Neither is 20 conversations at once, and together they
     moved the greetings' p50 far more than the searches'. Failures always count.
     """
-    sent: list[list[tuple[float, float, str | None]]] = []
+    sent: list[list[tuple[float, float, float, str | None]]] = []
 
     async def worker() -> None:
-        mine: list[tuple[float, float, str | None]] = []
+        mine: list[tuple[float, float, float, str | None]] = []
         sent.append(mine)
         for _ in range(per_worker):
             begun = time.perf_counter()
             elapsed, failure = await _send(client, url, kind)
-            mine.append((begun, elapsed, failure))
+            mine.append((begun, time.perf_counter(), elapsed, failure))
 
     started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(concurrency))), PHASE_TIMEOUT_S)
@@ -121,10 +121,10 @@ async def _phase(client: httpx.AsyncClient, url: str, kind: str, concurrency: in
         return
     into.seconds += time.perf_counter() - started
     into.sent += concurrency * per_worker
-    all_busy_from = max(mine[0][0] + mine[0][1] / 1000 for mine in sent)
-    all_busy_until = min(mine[-1][0] + mine[-1][1] / 1000 for mine in sent)
-    for begun, elapsed, failure in (message for mine in sent for message in mine):
-        if failure or (begun >= all_busy_from and begun + elapsed / 1000 <= all_busy_until):
+    all_busy_from = max(mine[0][1] for mine in sent)
+    all_busy_until = min(mine[-1][1] for mine in sent)
+    for begun, ended, elapsed, failure in (message for mine in sent for message in mine):
+        if failure or all_busy_from <= begun and ended <= all_busy_until:
             into.record(elapsed, failure)
 
 
@@ -346,8 +346,7 @@ def report(result: dict) -> str:
         for kind in result["turns"]:
             s = figures[kind]
             lines.append(f"{concurrency:>5}  {kind:<9}{s['n']:>5}{s['p50_ms'] or '-':>9}{s['mean_ms'] or '-':>9}"
-                         f"{s['p95_ms'] or '-':>9}"
-                         f"{s['messages_per_s'] or '-':>8}{s['failures']:>6}")
+                         f"{s['p95_ms'] or '-':>9}{s['messages_per_s'] or '-':>8}{s['failures']:>6}")
         lines.append(f"{concurrency:>5}  search p50 / greeting p50 = {figures['ratio_search_over_greeting_p50']} "
                      f"(target <= {result['target_ratio']})")
     for kind, steps in result["steps_ms_p50_at_1"].items():
