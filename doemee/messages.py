@@ -1094,3 +1094,26 @@ CLI_DEMAND_NOTE = (
     "Niets gevonden: geen open plek binnen de straal van de zoeker. "
     "Een zoekvraag met meer interesses telt bij elke interesse mee."
 )
+
+
+# --- make run: the process supervisor (scripts/stack.py) ---------------------
+# Operator console lines. They name a service and how it stopped, never what
+# anyone wrote.
+
+SUPERVISOR_SERVICES = {
+    "actions": "De actieserver",
+    "rasa": "Rasa",
+    "gateway": "De webgateway",
+    "telegram": "De Telegram-bot",
+}
+SUPERVISOR_EXIT_CODE = "exitcode {code}"
+SUPERVISOR_SIGNAL = "signaal {name}"
+SUPERVISOR_STOPPED = "{service} is gestopt ({how}). Opnieuw starten over {delay:g} s."
+SUPERVISOR_NOT_HEALTHY = "{service} kwam niet op tijd op gang. Opnieuw starten over {delay:g} s."
+SUPERVISOR_NOT_LAUNCHED = "{service} kon niet starten ({error}). Opnieuw proberen over {delay:g} s."
+SUPERVISOR_RESTARTING = "{service} wordt opnieuw gestart."
+SUPERVISOR_BACK = "{service} draait weer."
+
+
+def supervisor_service(name: str) -> str:
+    return SUPERVISOR_SERVICES.get(name, name)

@@ -1,7 +1,9 @@
 """`make run`: starts Rasa, the action server, the gateway and (with a token) Telegram.
 
-Ctrl-C stops all of them. The environments, model, geography and database
-were prepared by the Makefile targets this runs after.
+A service that stops is started again after a short pause (`Stack.wait` in
+scripts/stack.py); only Ctrl-C or SIGTERM stops all of them. The
+environments, model, geography and database were prepared by the Makefile
+targets this runs after.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def _announce(stack: Stack) -> None:
         f"  widget-demo en kansen: http://localhost:{stack.gateway_port}/\n"
         f"  Rasa REST-kanaal:      http://localhost:{stack.rasa_port}/webhooks/rest/webhook\n"
         f"  actieserver:           http://localhost:{stack.action_port}/webhook\n"
-        f"  Telegram:              {'aan' if stack.with_telegram else 'uit (zet TELEGRAM_BOT_TOKEN)'}\n",
+        f"  Telegram:              {'aan' if stack.with_telegram else 'uit (zet TELEGRAM_BOT_TOKEN)'}\n"
+        "Stopt er een dienst, dan start DoeMee die vanzelf opnieuw. Ctrl-C stopt alles.\n",
         flush=True,
     )
 

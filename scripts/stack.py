@@ -1,8 +1,9 @@
-"""Starts and stops DoeMee's processes: Rasa, the action server, the gateway, Telegram.
+"""Starts, watches and stops DoeMee's processes: Rasa, the action server, the gateway, Telegram.
 
 `make run` and the end-to-end tests share this, so the tests start the
 stack exactly the way operators do. Each process gets its ports and URLs
-through the environment.
+through the environment. Under `make run` a service that stops is started
+again (`Stack.wait`), so one crash does not take the whole chatbot down.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+
+from doemee import messages
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
@@ -45,6 +48,44 @@ class Service:
 
 
 @dataclass
+class Backoff:
+    """The pause before a stopped service is started again.
+
+    Restarted at once, a service that fails on start-up would loop and take
+    the CPU Rasa needs; one that ran well for a while and then stopped once
+    should come back quickly, so the pause starts over after `steady` seconds up.
+    """
+
+    first: float = 1.0
+    cap: float = 30.0
+    steady: float = 60.0
+    _next: float | None = field(default=None, init=False, repr=False)
+
+    def next_delay(self, stayed_up: float) -> float:
+        if self._next is None or stayed_up >= self.steady:
+            self._next = self.first
+        delay = self._next
+        self._next = min(delay * 2, self.cap)
+        return delay
+
+
+@dataclass
+class _Watch:
+    """One service under supervision: up (`healthy_since`), paused (`restart_at`) or starting again."""
+
+    service: Service
+    backoff: Backoff
+    healthy_since: float | None = None
+    restart_at: float | None = None
+    launched_at: float = 0.0
+
+
+# A service without a health URL (Telegram) counts as up once it has run this long.
+SETTLE_SECONDS = 5.0
+TICK_SECONDS = 0.5
+
+
+@dataclass
 class Stack:
     """The whole chatbot on loopback ports.
 
@@ -64,6 +105,8 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     quiet: bool = True
     log_dir: Path = ROOT / "var" / "log"
+    restart: Backoff = field(default_factory=Backoff)
+    restart_timeout: float = 180.0
     services: list[Service] = field(default_factory=list)
 
     @property
@@ -133,13 +176,8 @@ class Stack:
         env = self.env()
         try:
             for service in self._plan():
-                out = open(self.log_dir / f"{service.name}.log", "ab") if self.quiet else None
-                with _stop_requests.held():
-                    service.process = subprocess.Popen(
-                        service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                        start_new_session=True,
-                    )
-                    self.services.append(service)
+                self.services.append(service)
+                self._launch(service, env)
             deadline = time.monotonic() + timeout
             for service in self.services:
                 if service.health_url:
@@ -149,16 +187,26 @@ class Stack:
             raise
         return self
 
+    def _launch(self, service: Service, env: dict[str, str]) -> None:
+        """Starts one service in its own session, with a stop request held until its process is recorded."""
+        out = open(self.log_dir / f"{service.name}.log", "ab") if self.quiet else None
+        try:
+            with _stop_requests.held():
+                service.process = subprocess.Popen(
+                    service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
+                    start_new_session=True,
+                )
+        finally:
+            if out:
+                out.close()
+
     def _wait_healthy(self, service: Service, deadline: float) -> None:
         while time.monotonic() < deadline:
             if service.process and service.process.poll() is not None:
                 raise RuntimeError(f"{service.name} stopped while starting (see {self.log_dir}/{service.name}.log)")
-            try:
-                with urllib.request.urlopen(service.health_url, timeout=2) as response:
-                    if response.status < 500:
-                        return
-            except OSError:
-                time.sleep(0.25)
+            if _answers(service.health_url):
+                return
+            time.sleep(0.25)
         raise RuntimeError(f"{service.name} did not become healthy in time")
 
     def stop_service(self, name: str) -> None:
@@ -172,14 +220,14 @@ class Stack:
                 _terminate(service.process)
         self.services.clear()
 
-    def run(self, announce: Callable[["Stack"], None] | None = None) -> int:
+    def run(self, announce: Callable[["Stack"], None] | None = None, timeout: float = 180.0) -> int:
         """start(), announce, wait(): a stop that lands between them still stops every service.
 
         Called one after the other, a SIGTERM just after start() returned would
         leave the services running, since they live in their own sessions.
         """
         try:
-            self.start()
+            self.start(timeout)
             if announce:
                 announce(self)
             return self.wait()
@@ -188,20 +236,76 @@ class Stack:
             return 0
 
     def wait(self) -> int:
-        """Blocks until a service exits, Ctrl-C or SIGTERM, then stops the rest.
+        """Keeps every service running until Ctrl-C or SIGTERM, then stops them all.
 
-        The services run in their own sessions, so a service manager's SIGTERM
-        to this process alone would leave them running without this.
+        A service that stops is started again after a pause (`Backoff`) while
+        the others keep serving, so residents get an apology from the gateway
+        or the bot for a moment instead of a chatbot that stays down until
+        someone notices. The services run in their own sessions, so a service
+        manager's SIGTERM to this process alone would leave them running
+        without the stop here.
         """
         _stop_requests.install()
+        now = time.monotonic()
+        watches = [_Watch(s, replace(self.restart), healthy_since=now) for s in self.services if s.process]
         try:
-            while all(s.process.poll() is None for s in self.services if s.process):
-                time.sleep(0.5)
-            return 1
+            while True:
+                for watch in watches:
+                    self._tend(watch)
+                time.sleep(TICK_SECONDS)
         except KeyboardInterrupt:
             return 0
         finally:
             self.stop()
+
+    def _tend(self, watch: _Watch) -> None:
+        now = time.monotonic()
+        if watch.restart_at is not None:
+            if now >= watch.restart_at:
+                self._relaunch(watch)
+        elif watch.service.process.poll() is not None:
+            self._stopped(watch)
+        elif watch.healthy_since is None:
+            self._check_restart(watch, now)
+
+    def _stopped(self, watch: _Watch) -> None:
+        """Clears out what is left of the stopped service's session (it would hold the port), then pauses."""
+        code = watch.service.process.returncode
+        _terminate(watch.service.process)
+        delay = self._pause(watch)
+        _tell(messages.SUPERVISOR_STOPPED.format(service=_label(watch), how=_how(code), delay=delay))
+
+    def _relaunch(self, watch: _Watch) -> None:
+        """Starts the service again; a launch that fails outright (say, a venv being rebuilt) pauses like a crash."""
+        _tell(messages.SUPERVISOR_RESTARTING.format(service=_label(watch)))
+        try:
+            self._launch(watch.service, self.env())
+        except OSError as error:
+            delay = self._pause(watch)
+            _tell(messages.SUPERVISOR_NOT_LAUNCHED.format(service=_label(watch), error=type(error).__name__,
+                                                          delay=delay))
+            return
+        watch.restart_at = None
+        watch.launched_at = time.monotonic()
+
+    def _check_restart(self, watch: _Watch, now: float) -> None:
+        """A restarted service counts as up only once it answers, as at the start."""
+        if _is_up(watch, now):
+            watch.healthy_since = now
+            _tell(messages.SUPERVISOR_BACK.format(service=_label(watch)))
+        elif now - watch.launched_at > self.restart_timeout:
+            _terminate(watch.service.process)
+            delay = self._pause(watch)
+            _tell(messages.SUPERVISOR_NOT_HEALTHY.format(service=_label(watch), delay=delay))
+
+    @staticmethod
+    def _pause(watch: _Watch) -> float:
+        now = time.monotonic()
+        stayed_up = now - watch.healthy_since if watch.healthy_since is not None else 0.0
+        delay = watch.backoff.next_delay(stayed_up)
+        watch.healthy_since = None
+        watch.restart_at = now + delay
+        return delay
 
     def __enter__(self) -> "Stack":
         return self.start()
@@ -244,6 +348,41 @@ class _StopRequests:
 
 
 _stop_requests = _StopRequests()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 500
+    except OSError:
+        return False
+
+
+def _is_up(watch: _Watch, now: float) -> bool:
+    url = watch.service.health_url
+    if url:
+        return _answers(url)
+    return now - watch.launched_at >= SETTLE_SECONDS
+
+
+def _label(watch: _Watch) -> str:
+    return messages.supervisor_service(watch.service.name)
+
+
+def _how(returncode: int) -> str:
+    """Exit code or signal: a SIGKILL (out of memory) reads differently from an error exit."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = str(-returncode)
+        return messages.SUPERVISOR_SIGNAL.format(name=name)
+    return messages.SUPERVISOR_EXIT_CODE.format(code=returncode)
+
+
+def _tell(line: str) -> None:
+    """One line for the operator's console, with the time, since services' own logs scroll past it."""
+    print(f"[{time.strftime('%H:%M:%S')}] DoeMee: {line}", flush=True)
 
 
 def _terminate(process: subprocess.Popen) -> None:

@@ -24,11 +24,7 @@ def seeded_stack(folder: Path, extra_env: dict[str, str] | None = None, **option
     """
     if not has_model():
         pytest.skip("no trained Rasa model in models/ (run `make model`)")
-    database_url = f"sqlite:///{folder / 'doemee.db'}"
-    env = {**os.environ, "DOEMEE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    seeded = subprocess.run([str(ROOT / "bin" / "doemee"), "setup"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert seeded.returncode == 0, seeded.stderr
+    database_url = seeded_database(folder)
     stack = Stack(
         database_url=database_url,
         tracker_db=folder / "tracker.db",
@@ -42,3 +38,13 @@ def seeded_stack(folder: Path, extra_env: dict[str, str] | None = None, **option
         stack.stop()
         raise
     return stack
+
+
+def seeded_database(folder: Path) -> str:
+    """The URL of a SQLite database in `folder` holding the demo data, as `make run` seeds var/doemee.db."""
+    database_url = f"sqlite:///{folder / 'doemee.db'}"
+    env = {**os.environ, "DOEMEE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    seeded = subprocess.run([str(ROOT / "bin" / "doemee"), "setup"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert seeded.returncode == 0, seeded.stderr
+    return database_url
