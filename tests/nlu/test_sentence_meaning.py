@@ -1,6 +1,5 @@
 """The sentence-meaning featurizer: the real multilingual-e5-small, in Rasa messages and alone."""
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.intent_model import LinearIntentModel
 from nlu.linear_intents import LinearIntentClassifier
-from nlu.sentence_meaning import MAX_CHARACTERS, SentenceMeaningFeaturizer, embed, encoder
+from nlu.sentence_meaning import SentenceMeaningFeaturizer, embed
 
 PRIVACY = ["wat doen jullie met mijn gegevens", "wie kan mijn naam zien", "bewaren jullie dit gesprek",
            "is deze chat veilig", "delen jullie mijn e-mailadres"]
@@ -61,30 +60,12 @@ def test_vectors_have_unit_length_and_a_fixed_width():
     assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-3)
 
 
-def test_a_huge_message_is_cut_not_refused():
-    long = "ik wil graag helpen in mijn buurt " * 3000
-    (whole,) = embed([long])
-    (cut,) = embed([long[:MAX_CHARACTERS]])
-    assert np.allclose(whole, cut)
-
-
 def test_each_message_gets_one_sentence_row_under_the_alias(tmp_path):
     messages = [Message.build(text=t) for t in ["hoe laat begint het", "   ", ""]]
     _featurizer(tmp_path).process(messages)
     features = messages[0].features
     assert [(f.type, f.origin, f.features.shape) for f in features] == [("sentence", "meaning", (1, 384))]
     assert messages[1].features == [] and messages[2].features == []
-
-
-def test_loading_the_encoder_leaves_the_thread_setting_of_the_process_alone(monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    encoder.cache_clear()
-    encoder(1)
-    assert os.environ["OMP_NUM_THREADS"] == "2"
-    monkeypatch.delenv("OMP_NUM_THREADS")
-    encoder.cache_clear()
-    encoder(1)
-    assert "OMP_NUM_THREADS" not in os.environ
 
 
 def test_unseen_wordings_find_their_intent_through_meaning_alone(tmp_path):

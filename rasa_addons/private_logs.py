@@ -1,0 +1,41 @@
+"""Keeps what residents type out of Rasa's logs.
+
+Rasa 3.6 logs message texts and entity values through structlog: at debug
+level on every parse, and as a warning whenever a message starts with "/" but
+is no valid payload. Its own `_anonymizer` only acts when Rasa Pro supplies an
+anonymisation pipeline. This processor goes first in structlog's chain and
+replaces the values of the keys Rasa marks as personal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import rasa
+import structlog
+
+SUPPORTED = {"3.6.21"}
+REDACTED = "[weggelaten]"
+# The keys rasa.utils.log_utils._anonymizer lists in Rasa 3.6.21.
+PERSONAL_KEYS = frozenset({
+    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
+    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
+    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
+    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
+    "json_message",
+})
+
+
+def redact(_: Any, __: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    for key in PERSONAL_KEYS.intersection(event_dict):
+        event_dict[key] = REDACTED
+    return event_dict
+
+
+def install() -> None:
+    """Puts `redact` first in structlog's processors, in place, so loggers already cached use it too."""
+    if rasa.__version__ not in SUPPORTED:
+        raise RuntimeError(f"rasa_addons.private_logs was written for Rasa {SUPPORTED}, not {rasa.__version__}")
+    processors = structlog.get_config()["processors"]
+    if redact not in processors:
+        processors.insert(0, redact)
