@@ -1,14 +1,16 @@
 """`make bench`: every benchmark in one run, then one table of every target.
 
 Parts: geo, matching (SQLite and PostgreSQL), chat (greeting against search,
-memory, the gateway on the same stack, `rasa train`). Select parts by name:
+memory, the gateway on the same stack, `rasa train`), fuzz (200,000 hostile
+messages through the NLU pipeline, about two hours; the sentence encoder's cost). Select parts by name:
 `python -m bench matching chat`; `gateway` alone runs the gateway benchmark on
 its own stack. `--skip-train` (or DOEMEE_BENCH_SKIP_TRAIN=1) leaves out the
 training run. A part that fails is reported and the rest still runs.
 
 Targets (issue texts): matching p95 < 20 ms on 100,000 opportunities;
 a search turn's p50 within 1.5x a greeting's; the stack under 2 GB;
-the gateway adds < 10% to Rasa's p50; `rasa train` under 6 minutes.
+the gateway adds < 10% to Rasa's p50; `rasa train` under 6 minutes; no crash
+in 200,000 fuzzed messages.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results" / "bench.json"
-PARTS = ("geo", "matching", "chat", "gateway")
-DEFAULT_PARTS = ("geo", "matching", "chat")
+PARTS = ("geo", "matching", "chat", "gateway", "fuzz")
+DEFAULT_PARTS = ("geo", "matching", "chat", "fuzz")
 
 
 def _runner(part: str, flags: list[str]) -> Callable[[], object]:
@@ -37,6 +39,9 @@ def _runner(part: str, flags: list[str]) -> Callable[[], object]:
     if part == "chat":
         from bench import chat_bench
         return lambda: chat_bench.main(flags)
+    if part == "fuzz":
+        from bench import fuzz_bench
+        return fuzz_bench.main
     from bench import gateway_bench
     return gateway_bench.main
 
@@ -73,6 +78,11 @@ def summary_rows(report: dict) -> list[tuple[str, str, str]]:
     if train:
         rows.append(_row(f"rasa train from scratch < {train['target_s'] // 60} min ({train['cores']} cores)",
                          f"{train['seconds'] / 60:.1f} min ({train['seconds']:.0f} s)", train["target_met"]))
+    fuzz = report.get("fuzz")
+    if fuzz:
+        rows.append(_row(f"no crash in {fuzz['messages']:,} fuzzed messages",
+                         f"{fuzz['crashed_chunks']} crashed chunks, {fuzz['encoder_restarts']} encoder restarts, "
+                         f"{fuzz['parsed']:,} parsed in {fuzz['seconds'] / 60:.0f} min", fuzz["target_met"]))
     for part, error in report.get("errors", {}).items():
         rows.append(_row(f"{part} benchmark", f"failed: {error}", False))
     return rows
