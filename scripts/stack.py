@@ -33,6 +33,9 @@ def free_port() -> int:
 
 
 def newest_model() -> Path:
+    """The model to serve: DOEMEE_MODEL when set (a developer trying a model of their own), else the newest."""
+    if os.environ.get("DOEMEE_MODEL"):
+        return Path(os.environ["DOEMEE_MODEL"])
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
         raise RuntimeError("Er is nog geen getraind model. Draai eerst `make run` of `bin/rasa train`.")
