@@ -14,6 +14,12 @@ place, except where someone says they live there: "ik woon in Ee", "ik kom uit E
 that is also context enough for a name after an article ("ik woon in de Meern").
 A part of a town named with its town ("zwolle-zuid", "amsterdam noord",
 "lombok in utrecht") is the neighbourhood doemee.geo finds for it, or the town.
+So is a place qualified the way people tell namesakes apart ("schalkwijk bij
+houten", "Schalkwijk (Houten)", "cothen, gemeente wijk bij duurstede",
+"hengelo, gelderland"): one place, so the search does not take the qualifier
+for the resident's place or ask which Schalkwijk is meant. With a joining
+word, the first name needs the context it would need alone: "dat is best bij
+eindhoven" is no village Best.
 
 Typos: only a word of six letters or more that is no word at all, in Dutch or
 English, as typed or as people spell while they talk ("hellup" is "help"), is
@@ -36,7 +42,8 @@ from rapidfuzz.distance import OSA
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from doemee.geo.index import ALIASES, GeoIndex, get_geo_index
-from doemee.geo.names import TOWN_PARTS, name_key
+from doemee.geo.names import JOINTS, TOWN_PARTS, name_key, province_for_qualifier, split_qualifier
+from doemee.geo.types import Location
 from nlu.base import RuleEntityExtractor, Span, without_overlaps
 from nlu.interests import find_interests
 from nlu.lexicon import (
@@ -57,6 +64,8 @@ from nlu.times import find_times
 
 ENTITY = "place"
 MAX_WORDS_IN_NAME = 5
+# "Cothen in de gemeente Wijk bij Duurstede": a name, its qualifier and the words joining them.
+MAX_WORDS_QUALIFIED = 9
 MIN_TYPO_LETTERS = 6
 # Names this short are often chat or abbreviations ("ie", "erm"): a place only in context.
 MAX_SHORT_NAME = 3
@@ -78,6 +87,14 @@ _HOME_WORDS = frozenset({"woonplaats", "dorp"})
 _CLAUSE_STARTS = frozenset({"en", "maar", "dus", "want", "of", "sinds", "nu", "al", "hoor", "joh"})
 # "lombok in utrecht", "centrum van utrecht": words joining a part of a town to the town.
 _JOINING = frozenset({"in", "van", "te"})
+# "schalkwijk bij houten", "cothen in de gemeente wijk bij duurstede": words joining a place to its qualifier.
+_JOINTS = frozenset(JOINTS)
+_JOINT_STARTS = frozenset(joint[0] for joint in JOINTS)
+_LONGEST_JOINT = max(len(joint) for joint in JOINTS)
+# Marks between a place and its qualifier ("Schalkwijk, Houten", "Schalkwijk (Houten)", "Schalkwijk/Houten").
+_QUALIFYING_MARKS = frozenset(" \t,()/-–'’")
+# Short forms whose full stop ends no sentence: "Schalkwijk (gem. Houten)", "St. Oedenrode".
+_ABBREVIATED = frozenset({"gem", "prov", "st"})
 
 
 class Gazetteer:
@@ -147,9 +164,33 @@ def _needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
 
 
 def _part_needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
-    """A town with a part ("amsterdam noord"): as much context as its town's name needs alone."""
+    """A town with a part ("amsterdam noord"): as much context as its town's name needs alone.
+
+    A place with a joining word ("best bij eindhoven") needs what its own
+    name needs: the town after "bij" does not make "best" a village.
+    """
+    joint = _first_joint(words)
+    if joint is not None:
+        return _needs_context(words[:joint], major)
     names = [w for w in words if w.text not in TOWN_PARTS and w.text not in _JOINING]
     return not names or all(_needs_context([w], major) for w in names)
+
+
+def _first_joint(words: Sequence[Word]) -> Optional[int]:
+    """Where the words joining a place to its qualifier begin ("schalkwijk [bij] houten"), if anywhere."""
+    for k in range(1, len(words) - 1):
+        if words[k].text not in _JOINT_STARTS:
+            continue
+        for n in range(min(_LONGEST_JOINT, len(words) - k - 1), 0, -1):
+            if tuple(w.text for w in words[k:k + n]) in _JOINTS:
+                return k
+    return None
+
+
+def _is_qualifier_word(word: Word, places: Gazetteer) -> bool:
+    """A word that can end a qualified place: part of a name, or a province or region ("gelderland", "gld")."""
+    key = name_key(word.original)
+    return set(key.split()) <= places.name_words or (len(key) > 1 and province_for_qualifier(key) is not None)
 
 
 def _has_context(words: List[Word], i: int, size: int, whole_answer: bool = True) -> bool:
@@ -175,8 +216,11 @@ def _blocked(words: Sequence[Word]) -> bool:
     return len(core) <= 1 and (not core or core[0] in never_a_place())
 
 
-def _said_to_live_in(text: str, words: List[Word], i: int, size: int) -> bool:
-    """ "ik woon in Ee", "woonplaats: Hem", "ik kom uit Echt,": right after saying where one lives, ending the clause."""
+def _said_to_live_in(text: str, words: List[Word], i: int, size: int, ends: Optional[int] = None) -> bool:
+    """ "ik woon in Ee", "woonplaats: Hem", "ik kom uit Echt,": right after saying where one lives, ending the clause.
+
+    `ends` is where the clause must end when a qualifier follows the name ("ik woon in de meern bij utrecht").
+    """
     core = _core(words[i:i + size])
     if len(core) != 1 or never_a_home(core[0]):
         return False
@@ -188,19 +232,19 @@ def _said_to_live_in(text: str, words: List[Word], i: int, size: int) -> bool:
     ) or (len(before) >= 1 and before[-1] in _HOME_WORDS)
     if not lives:
         return False
-    end = i + size
+    end = ends if ends is not None else i + size
     if end == len(words):
         return True
     return bool(text[words[end - 1].end:words[end].start].strip()) or words[end].text in _CLAUSE_STARTS
 
 
-def _lives_in_named_place(text: str, words: List[Word], i: int, size: int) -> bool:
+def _lives_in_named_place(text: str, words: List[Word], i: int, size: int, ends: Optional[int] = None) -> bool:
     """ "ik woon in de Meern": after "ik woon in", an article before a name that is no ordinary word is part of it.
 
     Not "ik woon in de bergen": there an ordinary word is meant.
     """
     unknown = [w for w in _core(words[i:i + size]) if not (is_known(w) or is_english(w))]
-    return bool(unknown) and _said_to_live_in(text, words, i, size)
+    return bool(unknown) and _said_to_live_in(text, words, i, size, ends)
 
 
 def _place_words(text: str) -> List[Word]:
@@ -219,26 +263,68 @@ def _place_words(text: str) -> List[Word]:
     return words
 
 
-def _part_of_town(index: GeoIndex, places: Gazetteer, words: Sequence[Word]) -> Optional[str]:
-    """ "amsterdam noord" -> "Noord (Amsterdam)", "lombok in utrecht" -> "Lombok (Utrecht)".
+def _part_of_town(index: GeoIndex, places: Gazetteer, text: str, words: Sequence[Word]) -> Optional[str]:
+    """ "amsterdam noord" -> "Noord (Amsterdam)", "lombok in utrecht" -> "Lombok (Utrecht)",
+    "schalkwijk bij houten" -> "Schalkwijk (Houten)".
 
     Only a place of its own inside the town: "utrecht oost" is just Utrecht,
-    found as the name "utrecht" with "oost" left out.
+    found as the name "utrecht" with "oost" left out. A province after a name
+    ("ee, friesland") only counts where it changes which place is meant.
+    Nothing joins across the end of a sentence ("ik woon in houten. schalkwijk ...").
     """
-    if words[0].text in _JOINING or words[-1].text in _JOINING:
+    if words[0].text in _JOINT_STARTS or words[-1].text in _JOINT_STARTS:
         return None
     if len(words) == 1 and "-" not in words[0].text:
         return None
-    if not all(set(name_key(w.original).split()) <= places.name_words for w in (words[0], words[-1])):
+    if not set(name_key(words[0].original).split()) <= places.name_words or not _is_qualifier_word(words[-1], places):
+        return None
+    if not _joined_by_marks(text, words):
         return None
     result = index.within_town(" ".join(w.original for w in words))
-    if not result.found or result.location is None:
-        return None
+    if result.location is None:
+        return _namesakes_near(places, result.candidates)
     if any(w.text in TOWN_PARTS for w in words):
         town = " ".join(w.original for w in words if w.text not in TOWN_PARTS and w.text not in _JOINING)
         if places.exact(name_key(town)) is not None and index.resolve(town, typos=False).location == result.location:
             return None
-    return index.unambiguous_name(result.location)
+    value = index.unambiguous_name(result.location)
+    if not set(name_key(words[-1].original).split()) <= places.name_words:
+        named = words[:_first_joint(words) or len(words) - 1]
+        if places.exact(name_key(" ".join(w.original for w in named))) == value:
+            return None
+    return value
+
+
+def _joined_by_marks(text: str, words: Sequence[Word]) -> bool:
+    """Whether only spaces and a qualifier's marks lie between the words: a full stop ends the sentence, not "gem."."""
+    for a, b in zip(words, words[1:]):
+        gap = text[a.end:b.start]
+        if a.text in _ABBREVIATED:
+            gap = gap.replace(".", "", 1)
+        if any(ch not in _QUALIFYING_MARKS for ch in gap):
+            return False
+    return True
+
+
+def _namesakes_near(places: Gazetteer, candidates: Sequence[Location]) -> Optional[str]:
+    """ "achterveld, amersfoort" with two Achtervelds near Amersfoort: the bare name, for the dialogue to ask.
+
+    Not when the qualifier itself is among the candidates ("vleuten bij
+    zwolle"): then the names are left to be found one by one.
+    """
+    keys = {name_key(split_qualifier(c.name)[0]) for c in candidates}
+    if len(keys) != 1:
+        return None
+    return places.exact(keys.pop())
+
+
+def _span_end(text: str, start: int, end: int) -> int:
+    """ "Schalkwijk (Houten)": the closing bracket belongs to the name as much as the opening one."""
+    rest = text[end:]
+    stripped = rest.lstrip(" ")
+    if "(" in text[start:end] and stripped.startswith(")"):
+        return end + len(rest) - len(stripped) + 1
+    return end
 
 
 def _may_be_typo(places: Gazetteer, word: str) -> bool:
@@ -273,27 +359,36 @@ def find_places(text: str) -> List[Span]:
     spans: List[Span] = []
     taken = [False] * len(words)
     waiting: List[Tuple[int, int, str]] = []
-    for size in range(MAX_WORDS_IN_NAME, 0, -1):
+    for size in range(MAX_WORDS_QUALIFIED, 0, -1):
         for i in range(len(words) - size + 1):
             if any(taken[i:i + size]):
                 continue
             chunk = words[i:i + size]
             if any(w.text[:1].isdigit() for w in chunk):
                 continue
-            value = places.exact(name_key(" ".join(w.original for w in chunk)))
+            if size > MAX_WORDS_IN_NAME and _first_joint(chunk) is None:
+                continue
+            value = places.exact(name_key(" ".join(w.original for w in chunk))) if size <= MAX_WORDS_IN_NAME else None
+            named = size
             if value is not None:
                 if _blocked(chunk) and not _said_to_live_in(text, words, i, size):
                     continue
                 needs_context = _needs_context(chunk, places.major)
             else:
-                value = _part_of_town(index, places, chunk)
+                value = _part_of_town(index, places, text, chunk)
                 if value is None:
                     continue
                 needs_context = _part_needs_context(chunk, places.major)
-            if needs_context and not (_has_context(words, i, size) or _lives_in_named_place(text, words, i, size)):
+                # "best bij eindhoven": whether a place is meant is up to the name before the joining word.
+                named = _first_joint(chunk) or size
+            if needs_context and not (
+                len(words) == size
+                or _has_context(words, i, named)
+                or _lives_in_named_place(text, words, i, named, ends=i + size)
+            ):
                 waiting.append((i, size, value))
                 continue
-            spans.append(Span(chunk[0].start, chunk[-1].end, ENTITY, value))
+            spans.append(Span(chunk[0].start, _span_end(text, chunk[0].start, chunk[-1].end), ENTITY, value))
             taken[i:i + size] = [True] * size
     # "zwolle of kampen": a name listed right after a place is a place too.
     for i, size, value in waiting:
@@ -302,6 +397,7 @@ def find_places(text: str) -> List[Span]:
             spans.append(Span(words[i].start, words[i + size - 1].end, ENTITY, value))
             taken[i:i + size] = [True] * size
     claimed = None
+    corrected: List[Span] = []
     for i, word in enumerate(words):
         if taken[i] or not _may_be_typo(places, word.text):
             continue
@@ -311,8 +407,44 @@ def find_places(text: str) -> List[Span]:
         claimed = _claimed_by_others(text) if claimed is None else claimed
         if any(word.start < b and a < word.end for a, b in claimed):
             continue
-        spans.append(Span(word.start, word.end, ENTITY, places.values[key]))
+        corrected.append(Span(word.start, word.end, ENTITY, places.values[key]))
+    if corrected:
+        spans = _join_corrected(index, text, spans, corrected)
     return without_overlaps(spans)
+
+
+def _join_corrected(index: GeoIndex, text: str, found: List[Span], corrected: List[Span]) -> List[Span]:
+    """ "schalkwjk bij houten": a corrected name and a place joined as a qualified name become that one place."""
+    spans = sorted(found + corrected, key=lambda s: s.start)
+    typos = set(corrected)
+    joined: List[Span] = []
+    k = 0
+    while k < len(spans):
+        span = spans[k]
+        if k + 1 < len(spans) and (span in typos or spans[k + 1] in typos):
+            value = _qualified_value(index, text, span, spans[k + 1])
+            if value is not None:
+                joined.append(Span(span.start, _span_end(text, span.start, spans[k + 1].end), ENTITY, value))
+                k += 2
+                continue
+        joined.append(span)
+        k += 1
+    return joined
+
+
+def _qualified_value(index: GeoIndex, text: str, place: Span, qualifier: Span) -> Optional[str]:
+    """The value of two found names read as one qualified place, if the words between them join them."""
+    if "(" in place.value or "(" in qualifier.value:
+        return None
+    piece = text[place.start:qualifier.end]
+    words = words_of(piece)
+    joint = tuple(w.text for w in words_of(text[place.end:qualifier.start]))
+    if (joint and joint not in _JOINTS) or not _joined_by_marks(piece, words):
+        return None
+    result = index.within_town(f"{place.value} {' '.join(joint)} {qualifier.value}")
+    if not result.found or result.location is None:
+        return None
+    return index.unambiguous_name(result.location)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

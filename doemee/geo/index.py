@@ -7,6 +7,14 @@ reach rapidfuzz, over the list of primary names. A part of a town named with
 its town ("Amsterdam Noord", "Zwolle-Zuid", "Lombok in Utrecht") is the
 neighbourhood or village of that name inside the town's municipality, or the
 town itself when the part is only a direction ("zuid") or "centrum".
+
+People tell namesakes apart the way an address does: "Schalkwijk bij Houten",
+"Schalkwijk, Houten", "Cothen in de gemeente Wijk bij Duurstede", "Hengelo,
+Gelderland". The second name is the municipality, a bigger place nearby or a
+province, never the answer itself: "Schalkwijk, Houten" is the village, and so
+is "Houten, Schalkwijk", since a town is never a part of its own village. When
+the first name is nowhere near the second, the resident is asked which one
+they meant instead of being sent to either.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +44,7 @@ from doemee.geo.gazetteer import (
     display_name,
     load_gazetteer,
 )
-from doemee.geo.names import TOWN_PARTS, name_key, province_for_qualifier, region_name, split_qualifier
+from doemee.geo.names import JOINTS, TOWN_PARTS, name_key, province_for_qualifier, region_name, split_qualifier
 from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.geo.types import GeoResult, Kind, Location, Outcome
 
@@ -61,8 +70,18 @@ _FUZZY_MAX_LENGTH = 40
 _FILLER_WORDS = (
     "in ", "op ", "bij ", "rond ", "omgeving ", "buurt ", "wijk ", "dorp ", "stad ", "plaats ", "woonplaats ", "regio "
 )
-# "Lombok in Utrecht", "centrum van Utrecht": a part, this word, then its town.
-_PART_OF = frozenset({"in", "van", "te"})
+_JOINTS_BY_FIRST_WORD: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(joint for joint in JOINTS if joint[0] == first) for first in {joint[0] for joint in JOINTS}
+}
+# After these the second name can only be a municipality, or only a province.
+_MUNICIPALITY_JOINT = frozenset({"gemeente", "gem"})
+_PROVINCE_JOINT = frozenset({"provincie", "prov"})
+# How far a place may lie from the bigger place it is named "bij": Ede is 18 km from Arnhem.
+_NEAR_KM = 20.0
+# Of namesakes near the same town, the nearest is meant only when the next is at least this much farther.
+_CLEARLY_NEARER = 2.0
+# "Schalkwijk, Zwolle", "Hengelo / Arnhem": two names set apart by a mark, the second qualifying the first.
+_MARKED_PAIR = re.compile(r"^\s*(?P<part>[^,/()]+?)\s*(?:,|/|\(|\s[-–]\s)\s*(?P<whole>[^,/()]+?)\s*\)?\s*$")
 _DOMINANT_RATIO = 10.0
 _DOMINANT_MINIMUM = 10_000.0
 _SAME_PLACE_KM = 2.0
@@ -107,10 +126,6 @@ class GeoIndex:
         alternate: dict[str, list[_Entry]] = defaultdict(list)
         names: set[str] = set()
         towns = self._index_places(gazetteer.places, primary, alternate, names)
-        # Villages and neighbourhoods by every name, to find one inside a given town.
-        self._places_by_key: dict[str, tuple[_Entry, ...]] = {
-            key: tuple(entries) for key, entries in _merged(primary, alternate).items()
-        }
         self._municipality_by_key: dict[str, list[_Entry]] = defaultdict(list)
         self._index_municipalities(towns, primary, names)
         for alias, target in ALIASES.items():
@@ -128,6 +143,10 @@ class GeoIndex:
         self._alternate: dict[str, _Answer] = {
             key: _decide(entries) for key, entries in alternate.items() if key not in self._primary
         }
+        # Everything a name can mean, trusted alternate names included, to find the one a qualifier points at.
+        self._named_entries: dict[str, tuple[_Entry, ...]] = dict(self._entries_by_key)
+        for key, entries in alternate.items():
+            self._named_entries[key] = tuple(_distinct([*self._entries_by_key.get(key, ()), *entries]))
         # "denhaag", "sgravenhage": a name of several words typed as one.
         self._compact: dict[str, str] = {}
         clashes: set[str] = set()
@@ -138,6 +157,8 @@ class GeoIndex:
                     clashes.add(compact)
         for compact in clashes:
             del self._compact[compact]
+        # One resident's "schalkwjk" is looked up for every way to cut the message, and again after a question.
+        self._near_names = lru_cache(maxsize=4096)(self._distinct_fuzzy_entries)
         # Typo candidates by length: a name within edit distance d differs in length by at most d.
         # A province or the country is never what a typo meant ("Gelderland" is not "Nederland").
         self._fuzzy_by_length: dict[int, list[str]] = defaultdict(list)
@@ -297,6 +318,8 @@ class GeoIndex:
         if answer is None:
             answer = self._with_qualifier(query)
         if answer is None:
+            answer = self._marked_pair(query)
+        if answer is None:
             inside = find_postcode(query)
             if inside is not None:
                 return self._postcode_result(query, inside)
@@ -306,6 +329,9 @@ class GeoIndex:
         if not typos or any(ch.isdigit() for ch in key):
             return unknown
         fuzzy = self._fuzzy(key)
+        if fuzzy is None and " " in key:
+            # "schalkwjk bij houten": each name forgiven on its own, once the whole was no name.
+            fuzzy = self._in_town(key, typos=True) or self._marked_pair(query, typos=True)
         if fuzzy is None:
             return unknown
         return GeoResult(query, fuzzy.outcome, fuzzy.location, fuzzy.candidates, corrected=True)
@@ -355,36 +381,135 @@ class GeoIndex:
         location = answer.location if answer is not None else None
         return location is not None and location.kind is not Kind.NEIGHBOURHOOD and location.name == location.municipality
 
-    def _in_town(self, key: str) -> _Answer | None:
-        """"amsterdam noord", "lombok utrecht", "lombok in utrecht": a town and a part of it, either order."""
+    def _in_town(self, key: str, typos: bool = False) -> _Answer | None:
+        """A place named with what it lies in or near: "schalkwijk bij houten", "amsterdam noord", "houten schalkwijk".
+
+        Every way to cut the words into a place and its qualifier is tried for
+        a fit before any mismatch is asked about, so "Cothen bij Wijk bij
+        Duurstede" is not stopped by the first "bij".
+        """
         words = key.split()
-        for i in range(1, len(words)):
+        joined: list[tuple[str, str, tuple[str, ...]]] = []
+        for i in range(1, len(words) - 1):
+            for joint in _JOINTS_BY_FIRST_WORD.get(words[i], ()):
+                end = i + len(joint)
+                if end < len(words) and tuple(words[i:end]) == joint:
+                    joined.append((" ".join(words[:i]), " ".join(words[end:]), joint))
+        for part, whole, joint in joined:
+            answer = self._qualified(part, whole, joint, typos)
+            if answer is not None:
+                return answer
+        # Typos are forgiven only around a joining word: every cut of a long name would cost a search each.
+        for i in range(1, len(words) if not typos else 0):
             head, tail = " ".join(words[:i]), " ".join(words[i:])
-            answer = self._part_of(town=head, part=tail) or self._part_of(town=tail, part=head)
-            if answer is None and words[i] in _PART_OF and i + 1 < len(words):
-                answer = self._part_of(town=" ".join(words[i + 1:]), part=head)
+            answer = self._qualified(head, tail, (), typos) or self._qualified(tail, head, (), typos, reversed_=True)
+            if answer is not None:
+                return answer
+        for part, whole, joint in joined:
+            answer = self._qualified(part, whole, joint, typos, ask=True)
             if answer is not None:
                 return answer
         return None
 
-    def _part_of(self, town: str, part: str) -> _Answer | None:
-        """The place called `part` inside `town`'s municipality; the town itself when `part` is "zuid" or "centrum"."""
-        answer = self._exact(town)
-        if answer is None:
+    def _marked_pair(self, query: str, typos: bool = False) -> _Answer | None:
+        """"Schalkwijk, Zwolle": set apart by a mark, two names that do not fit together are a question, not nothing."""
+        match = _MARKED_PAIR.match(query)
+        if match is None:
             return None
-        towns = [t for t in ((answer.location,) if answer.location else answer.candidates) if t.kind is not Kind.NEIGHBOURHOOD]
-        if not towns:
+        part, whole = name_key(match.group("part")), name_key(match.group("whole"))
+        if not part or not whole:
             return None
-        codes = {t.municipality_code for t in towns}
-        inside = [
-            e for e in self._places_by_key.get(part, ())
-            if e.location.municipality_code in codes and all(e.location.name != t.name for t in towns)
-        ]
-        if inside:
-            return _decide(inside)
-        if all(word in TOWN_PARTS for word in part.split()):
-            return answer
-        return None
+        return self._qualified(part, whole, (), typos, ask=True)
+
+    def _qualified(
+        self, part: str, whole: str, joint: tuple[str, ...], typos: bool, *, reversed_: bool = False, ask: bool = False
+    ) -> _Answer | None:
+        """`part` read the way a volunteer centre reads "Schalkwijk bij Houten": inside `whole`, else near it.
+
+        Inside the municipality comes first, then inside the province, then
+        within reach of the bigger place. Without a joining word ("houten
+        schalkwijk", "zwolle kampen") two names may also be a list, so only a
+        place inside the other counts, and reach only when a small place comes
+        before a bigger one. `ask` turns a mismatch into the namesakes of
+        `part` and the qualifier itself to choose from.
+        """
+        parts = self._named(part, typos)
+        wholes = self._qualifiers(whole, joint, typos)
+        towns = [w for w in wholes if w.location.kind is not Kind.NEIGHBOURHOOD]
+        if towns:
+            inside = [
+                p for p in parts
+                if any(t.location.municipality_code == p.location.municipality_code and t.location != p.location
+                       and _outranks(t, p) for t in towns)
+            ]
+            if inside:
+                return _decide(inside)
+            if all(word in TOWN_PARTS for word in part.split()):
+                return _decide(list(wholes))
+        if not parts or reversed_:
+            return None
+        province = None if joint and joint[-1] in _MUNICIPALITY_JOINT else province_for_qualifier(whole)
+        if province is not None:
+            fitting = [p for p in parts if p.location.province == province]
+            if fitting:
+                return _decide(fitting)
+        near = self._near(parts, towns or list(wholes), loose=bool(joint))
+        if near is not None:
+            return near
+        if not ask or not (wholes or province):
+            return None
+        alone = _decide(list(parts))
+        candidates = [alone.location] if alone.location is not None else list(alone.candidates[:MAX_CANDIDATES - 1])
+        if wholes and (towns or wholes)[0].location not in candidates:
+            candidates.append((towns or wholes)[0].location)
+        return _Answer(Outcome.AMBIGUOUS, None, tuple(candidates))
+
+    def _qualifiers(self, whole: str, joint: tuple[str, ...], typos: bool) -> tuple[_Entry, ...]:
+        """The places or municipalities a qualifier can name; none for a province or a region."""
+        if joint and joint[-1] in _PROVINCE_JOINT:
+            return ()
+        region = region_name(whole)
+        if region is not None and not self._is_main_town(name_key(region)):
+            return ()
+        if joint and joint[-1] in _MUNICIPALITY_JOINT and whole in self._municipality_by_key:
+            return tuple(self._municipality_by_key[whole])
+        return self._named(whole, typos)
+
+    def _named(self, key: str, typos: bool) -> tuple[_Entry, ...]:
+        """Every place, neighbourhood and municipality a key names; with `typos`, those of the closest names."""
+        entries = self._named_entries.get(key)
+        if entries is None and key in self._compact:
+            entries = self._entries_by_key.get(self._compact[key])
+        if entries is None and typos and not any(ch.isdigit() for ch in key):
+            entries = self._near_names(key)
+        return entries or ()
+
+    @staticmethod
+    def _near(parts: tuple[_Entry, ...], wholes: list[_Entry], loose: bool) -> _Answer | None:
+        """The namesake of `parts` within reach of `wholes`; the nearest only when clearly nearer than the next.
+
+        `loose` (a joining word such as "bij") lets any place be near any
+        other; otherwise only a place that is not a municipality's own town,
+        near a place bigger than itself ("Achterveld, Amersfoort", not
+        "Zwolle, Kampen").
+        """
+        reach: list[tuple[float, _Entry]] = []
+        for p in parts:
+            if not loose and _is_own_town(p.location):
+                continue
+            distances = [
+                haversine_km(p.location.lat, p.location.lon, w.location.lat, w.location.lon)
+                for w in wholes
+                if w.location != p.location and (loose or _outranks(w, p))
+            ]
+            if distances and min(distances) <= _NEAR_KM:
+                reach.append((min(distances), p))
+        if not reach:
+            return None
+        reach.sort(key=lambda pair: pair[0])
+        if len(reach) == 1 or reach[0][0] * _CLEARLY_NEARER <= reach[1][0]:
+            return _Answer(Outcome.FOUND, reach[0][1].location, ())
+        return _Answer(Outcome.AMBIGUOUS, None, tuple(p.location for _, p in reach[:MAX_CANDIDATES]))
 
     def _only_municipalities(self, key: str) -> _Answer | None:
         """"gemeente Utrecht": the municipality itself, not the town of the same name."""
@@ -415,9 +540,20 @@ class GeoIndex:
         return _decide(fitting) if fitting else None
 
     def _fuzzy(self, key: str) -> _Answer | None:
+        entries = self._fuzzy_entries(key)
+        if not entries:
+            return None
+        answer = _decide(entries)
+        return answer if answer.outcome is not Outcome.UNKNOWN else None
+
+    def _distinct_fuzzy_entries(self, key: str) -> tuple[_Entry, ...]:
+        return tuple(_distinct(self._fuzzy_entries(key)))
+
+    def _fuzzy_entries(self, key: str) -> list[_Entry]:
+        """The entries of the names closest to a typo, within one or two edits; none for short or long keys."""
         letters = len(key.replace(" ", ""))
         if letters < _FUZZY_MIN_LETTERS or len(key) > _FUZZY_MAX_LENGTH:
-            return None
+            return []
         allowed = 1 if letters < 8 else 2
         hits: list[tuple[str, int]] = []
         for length in range(len(key) - allowed, len(key) + allowed + 1):
@@ -426,14 +562,13 @@ class GeoIndex:
                 found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=allowed, limit=10)
                 hits.extend((choice, score) for choice, score, _ in found)
         if not hits:
-            return None
+            return []
         closest = min(score for _, score in hits)
-        entries = [e for choice, score in hits if score == closest for e in self._entries_by_key[choice]]
-        answer = _decide(entries)
-        return answer if answer.outcome is not Outcome.UNKNOWN else None
+        return [e for choice, score in hits if score == closest for e in self._entries_by_key[choice]]
 
     def within_town(self, text: str) -> GeoResult:
-        """Only a part of a town named with its town ("Zwolle-Zuid", "Amsterdam Noord", "Lombok in Utrecht").
+        """Only a place named with its town, municipality or a place nearby ("Zwolle-Zuid", "Amsterdam Noord",
+        "Lombok in Utrecht", "Schalkwijk bij Houten", "Achterveld, Amersfoort").
 
         For callers that already know every plain name (the NLU's gazetteer)
         and look up pieces of a sentence: no postcodes, filler words or typos.
@@ -503,15 +638,6 @@ class GeoIndex:
         return list(self._names)
 
 
-def _merged(primary: dict[str, list[_Entry]], alternate: dict[str, list[_Entry]]) -> dict[str, list[_Entry]]:
-    """Places and neighbourhoods (not municipalities or aliases) under all their names."""
-    merged: dict[str, list[_Entry]] = defaultdict(list)
-    for source in (primary, alternate):
-        for key, entries in source.items():
-            merged[key].extend(e for e in entries if e.location.kind is not Kind.MUNICIPALITY)
-    return merged
-
-
 def _finite(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -549,6 +675,22 @@ def _distinct(entries: list[_Entry]) -> list[_Entry]:
             kept[twin] = _Entry(other.location, entry.importance, other.evidence or entry.evidence)
     kept.sort(key=lambda e: -e.importance)
     return kept
+
+
+def _is_own_town(location: Location) -> bool:
+    """Whether a place is the town its municipality is named after (Houten in Houten, Bergen in Bergen (NH))."""
+    own_name = split_qualifier(location.municipality)[0]
+    return location.kind is Kind.PLACE and name_key(location.name) == name_key(own_name)
+
+
+def _outranks(whole: _Entry, part: _Entry) -> bool:
+    """Whether `whole` can be what `part` lies in: a town is never a part of its own village."""
+    w, p = whole.location, part.location
+    if w.kind is Kind.MUNICIPALITY or _is_own_town(w):
+        return True
+    if w.kind is Kind.NEIGHBOURHOOD:
+        return False
+    return p.kind is Kind.NEIGHBOURHOOD or whole.importance > part.importance
 
 
 def _decide(entries: list[_Entry]) -> _Answer:

@@ -74,6 +74,22 @@ TOWN_PARTS: frozenset[str] = frozenset(
      "centrum", "midden", "binnenstad", "stad", "oud", "nieuw"}
 )
 
+# The words that join a place to what it lies in or near ("Schalkwijk bij Houten", "Cothen in de
+# gemeente Wijk bij Duurstede"), longest first so that "in de gemeente" is not read as "in"
+# followed by a place called "de gemeente".
+JOINTS: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (tuple(joint.split()) for joint in (
+            "in", "te", "van", "bij", "nabij", "vlakbij", "vlak bij", "dichtbij", "dicht bij", "naast", "rond",
+            "rondom", "omgeving", "omgeving van", "in de omgeving van", "in de buurt van", "buurt van", "regio",
+            "in de regio", "in regio", "gemeente", "gem", "in de gemeente", "in gemeente", "in de gem",
+            "provincie", "prov", "in de provincie", "in provincie", "in de prov",
+        )),
+        key=len,
+        reverse=True,
+    )
+)
+
 # Areas too large to search from: the provinces as people name them, well-known regions
 # (hamlets share some of their names: Veluwe, Gooi, Achterhoek) and the country.
 _REGIONS: dict[str, str] = {
@@ -101,6 +117,17 @@ _REGIONS: dict[str, str] = {
     "holland": "Nederland",
     "netherlands": "Nederland",
     "the netherlands": "Nederland",
+}
+
+# Regions that lie in one province, so "Hengelo, Achterhoek" tells the Hengelo in Gelderland apart.
+_REGION_PROVINCES: dict[str, str] = {
+    "friesland": "Fryslân",
+    "brabant": "Noord-Brabant",
+    "veluwe": "Gelderland",
+    "achterhoek": "Gelderland",
+    "betuwe": "Gelderland",
+    "twente": "Overijssel",
+    "gooi": "Noord-Holland",
 }
 
 # "in de provincie Utrecht", "op de Veluwe", "regio Twente".
@@ -139,7 +166,7 @@ def name_key(text: str) -> str:
 
 
 def province_for_qualifier(qualifier: str) -> str | None:
-    """The province a qualifier such as "Gld", "N.H." or "Overijssel" names, if any."""
+    """The province a qualifier such as "Gld", "N.H.", "Overijssel" or "de Achterhoek" names, if any."""
     key = name_key(qualifier)
     compact = key.replace(" ", "")
     if compact in PROVINCE_ABBREVIATIONS:
@@ -147,9 +174,10 @@ def province_for_qualifier(qualifier: str) -> str | None:
     for province in PROVINCES.values():
         if key == name_key(province):
             return province
-    if key in ("friesland", "fryslan"):
-        return "Fryslân"
-    return None
+    words = key.split()
+    if len(words) > 1 and words[0] in ("de", "het", "t"):
+        words = words[1:]
+    return _REGION_PROVINCES.get(" ".join(words))
 
 
 def split_qualifier(text: str) -> tuple[str, str | None]:

@@ -43,3 +43,24 @@ def test_an_ambiguous_name_lists_the_candidates(tmp_path):
     result = doemee(f"sqlite:///{tmp_path / 'x.db'}", "geo", "Lombok")
     assert result.code == 2 and len(result.error_lines) == 1
     assert "meerdere plekken" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Schalkwijk bij Houten", "schalkwijk, houten", "Schalkwijk (Houten)", "Schalkwijk gemeente Houten",
+     "Schalkwijk in de gemeente Houten", "Schalkwijk, gemeente Houten", "Schalkwijk - Houten", "Schalkwijk/Houten",
+     "Houten, Schalkwijk", "schalkwjk bij houten"],
+)
+def test_a_village_qualified_with_its_municipality_resolves_to_the_village(query, tmp_path):
+    result = doemee(f"sqlite:///{tmp_path / 'x.db'}", "geo", query, "--json")
+    assert result.code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["place"], found["municipality"], found["municipality_code"]) == ("Schalkwijk", "Houten", "0321")
+    assert found["pc4"] == "3998"
+
+
+def test_a_village_named_with_a_town_far_away_lists_both_instead_of_picking_one(tmp_path):
+    result = doemee(f"sqlite:///{tmp_path / 'x.db'}", "geo", "Vleuten bij Zwolle")
+    assert result.code == 2 and len(result.error_lines) == 1
+    assert "meerdere plekken" in result.stderr
+    assert "Vleuten in de gemeente Utrecht" in result.stderr and "Zwolle" in result.stderr

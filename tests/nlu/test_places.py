@@ -138,3 +138,54 @@ def test_a_name_of_several_words_typed_as_one_is_found(run):
     assert run(PlaceExtractor, "denhaag") == [("denhaag", "place", "Den Haag")]
     assert run(PlaceExtractor, "ik woon in debilt") == [("debilt", "place", "De Bilt")]
     assert run(PlaceExtractor, "sgravenhage") == [("sgravenhage", "place", "Den Haag")]
+
+
+def test_a_village_qualified_in_every_usual_way_is_one_place_named_unambiguously(run):
+    for text in ("Schalkwijk bij Houten", "schalkwijk in houten", "schalkwijk, houten", "Schalkwijk (Houten)",
+                 "schalkwijk gemeente houten", "schalkwijk in de gemeente houten", "schalkwijk, gemeente houten",
+                 "schalkwijk - houten", "schalkwijk/houten", "houten, schalkwijk"):
+        assert run(PlaceExtractor, text) == [(text, "place", "Schalkwijk (Houten)")], text
+
+
+def test_a_qualified_village_inside_a_sentence_is_found_whole(run):
+    assert run(PlaceExtractor, "ik woon in schalkwijk bij houten en wil helpen") == [
+        ("schalkwijk bij houten", "place", "Schalkwijk (Houten)")]
+
+
+def test_a_typo_in_a_qualified_village_is_forgiven(run):
+    assert run(PlaceExtractor, "ik woon in schalkwjk bij houten") == [
+        ("schalkwjk bij houten", "place", "Schalkwijk (Houten)")]
+
+
+def test_a_unique_place_with_a_long_qualifier_keeps_its_own_name(run):
+    assert run(PlaceExtractor, "ik woon in cothen in de gemeente wijk bij duurstede") == [
+        ("cothen in de gemeente wijk bij duurstede", "place", "Cothen")]
+
+
+def test_a_province_after_a_name_counts_where_it_picks_the_namesake(run):
+    assert run(PlaceExtractor, "ik woon in hengelo, gelderland") == [
+        ("hengelo, gelderland", "place", "Hengelo (Bronckhorst)")]
+
+
+def test_namesakes_equally_near_the_qualifier_leave_the_bare_name_to_ask_about(run):
+    assert run(PlaceExtractor, "achterveld, amersfoort") == [("achterveld, amersfoort", "place", "Achterveld")]
+
+
+def test_a_name_with_an_article_where_someone_lives_keeps_its_qualifier(run):
+    assert run(PlaceExtractor, "ik woon in de meern bij utrecht") == [("de meern bij utrecht", "place", "De Meern")]
+    assert run(PlaceExtractor, "ik woon in de bergen bij utrecht") == [("utrecht", "place", "Utrecht")]
+
+
+def test_a_town_after_bij_does_not_make_an_ordinary_word_a_village(run):
+    assert run(PlaceExtractor, "dat is best bij eindhoven") == [("eindhoven", "place", "Eindhoven")]
+    assert run(PlaceExtractor, "ik woon in best bij eindhoven") == [("best bij eindhoven", "place", "Best")]
+
+
+def test_names_in_two_sentences_are_not_one_qualified_place(run):
+    assert run(PlaceExtractor, "ik woon in houten. schalkwijk is ook goed") == [
+        ("houten", "place", "Houten"), ("schalkwijk", "place", "Schalkwijk")]
+
+
+def test_a_place_named_with_a_town_far_away_is_not_joined_to_it(run):
+    assert run(PlaceExtractor, "ik woon in vleuten bij zwolle") == [
+        ("vleuten", "place", "Vleuten"), ("zwolle", "place", "Zwolle")]
