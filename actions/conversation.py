@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -31,6 +33,30 @@ def _fallbacks_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+_GREETING = re.compile(
+    r"^\s*(hallo|hoi|hey|hee|hi|goeiedag|goedendag|goedemorgen|goedemiddag|goedenavond|dag|yo)\b\W*(?=\w)",
+    re.IGNORECASE,
+)
+# How close the carried question must come in the ranking to be answered.
+_CARRIED_CONFIDENCE = 0.3
+
+
+def _greeting_asks_help(tracker: Tracker) -> bool:
+    """Whether an unclear message is a greeting that carries a question about what DoeMee does.
+
+    "hallo, wat kun je allemaal?" sits between greet and help in the NLU's
+    ranking, and neither wins clearly; a person would answer the question.
+    """
+    message = tracker.latest_message or {}
+    if not _GREETING.match(message.get("text") or ""):
+        return False
+    ranking = [r for r in message.get("intent_ranking") or [] if isinstance(r, dict)]
+    others = [r for r in ranking if r.get("name") not in ("nlu_fallback", "greet")]
+    if not others or others[0].get("name") != "help":
+        return False
+    return float(others[0].get("confidence") or 0) >= _CARRIED_CONFIDENCE
+
+
 class ActionFallback(Action):
     """First time: ask to rephrase. Again: say what DoeMee can do, with buttons."""
 
@@ -38,6 +64,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        if _greeting_asks_help(tracker):
+            dispatcher.utter_message(response="utter_help")
+            return []
         if _fallbacks_in_a_row(tracker) < 2:
             dispatcher.utter_message(text=messages.FALLBACK_FIRST)
             return []

@@ -37,6 +37,7 @@ QUESTIONS: dict[str, tuple[str, list[Button]]] = {
     "need_postcode": (messages.ASK_NEED_POSTCODE, []),
     "need_commitment": (messages.ASK_NEED_COMMITMENT, _word_buttons(messages.COMMITMENT_BUTTONS)),
     "need_email": (messages.ASK_NEED_EMAIL, []),
+    "alert_email": (messages.ASK_ALERT_EMAIL, []),
     "forget_confirmed": (messages.ASK_FORGET, [
         {"title": messages.BUTTON_FORGET_YES, "payload": payload("affirm")},
         {"title": messages.BUTTON_FORGET_NO, "payload": payload("deny")},

@@ -68,3 +68,11 @@ def yes_no() -> list[dict[str, str]]:
         {"title": messages.BUTTON_YES, "payload": payload("affirm")},
         {"title": messages.BUTTON_NO, "payload": payload("deny")},
     ]
+
+
+def choice_button_title(number: int, title: str, limit: int = 40) -> str:
+    """A short button for one shown result, numbered like its card."""
+    text = " ".join((title or messages.BUTTON_SIGN_UP).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"{number}. {text}"

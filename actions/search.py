@@ -16,11 +16,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.choice import chosen_opportunity
+from actions.choice import choice_buttons, first_number, last_bot_text, read_choice, shown_views
 from actions.safety import apologise_on_failure
 from actions.tracker import (
     NAVIGATION,
     NO_PREFERENCE,
+    ask_again_if_unanswered,
+    asks_something_else,
+    chosen_position,
     entity_values,
     int_or_none,
     is_answer,
@@ -46,6 +49,8 @@ HELPER_SLOTS = ("geo", CANDIDATES)
 # Results always end the bot's turn (every rule and story listens next); saying
 # so spares Rasa a policy prediction in the busiest turn.
 WAIT_FOR_RESIDENT = FollowupAction("action_listen")
+# The intents that start or feed the search form.
+SEARCH_INTENTS = frozenset({"search_opportunities", "inform", "change_search"})
 
 
 def geo_slot(location: Location) -> dict[str, Any]:
@@ -82,18 +87,42 @@ def _pick_candidate(value: str, candidates: list[dict[str, Any]]) -> dict[str, A
     return fitting[0] if len(fitting) == 1 else None
 
 
+# Intents about results; while the resident still has to pick a place there are none.
+_NEEDS_RESULTS = frozenset({"sign_up", "more_info", "more_results"})
+
+
+def _place_choice_pending(tracker: Tracker) -> bool:
+    """Whether the form waits for a choice between places and the message asks about results instead."""
+    candidates = tracker.get_slot(CANDIDATES)
+    return (
+        tracker.get_slot("requested_slot") == "location"
+        and isinstance(candidates, list) and bool(candidates)
+        and latest_intent(tracker) in _NEEDS_RESULTS
+        and not tracker.get_slot("shown_ids")
+    )
+
+
 def search_query(tracker: Tracker, limit: int = render.PAGE_SIZE, offset: int = 0) -> SearchQuery | None:
     """The search the slots describe, inside the widget's region, or None when no place is known yet."""
     geo = tracker.get_slot("geo")
     if not isinstance(geo, dict):
         return None
-    interests = frozenset(i for i in (tracker.get_slot("interests") or []) if i in SLUGS)
-    times = frozenset(t for t in (tracker.get_slot("times") or []) if t in TIME_WORDS)
+    interests = frozenset(_known(tracker.get_slot("interests"), SLUGS))
+    times = frozenset(_known(tracker.get_slot("times"), TIME_WORDS))
     return SearchQuery(
         lat=float(geo["lat"]), lon=float(geo["lon"]), origin=str(geo["name"]), pc4=geo.get("pc4"),
         municipality_code=geo.get("municipality_code"), interests=interests, times=times,
         limit=limit, offset=offset, municipality_codes=region_of(tracker),
     )
+
+
+def _known(value: Any, words: frozenset[str]) -> list[str]:
+    """The words of a list slot that are in `words`.
+
+    Rasa fills `times` itself from the `time` entity, so a payload typed by
+    hand can leave a number, a dict or a nested list in it.
+    """
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v in words]
 
 
 class ValidateSearchForm(FormValidationAction):
@@ -107,12 +136,19 @@ class ValidateSearchForm(FormValidationAction):
         # rasa-sdk returns only the form's own slots; the resolved place and the
         # candidates to choose from travel alongside, so add them when they changed.
         before = {slot: tracker.get_slot(slot) for slot in HELPER_SLOTS}
+        asked = tracker.get_slot("requested_slot")
         events = await super().run(dispatcher, tracker, domain)
         returned = {e.get("name") for e in events if e.get("event") == "slot"}
         for slot in HELPER_SLOTS:
             if slot not in returned and tracker.get_slot(slot) != before[slot]:
                 events.append(SlotSet(slot, tracker.get_slot(slot)))
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        events += ask_again_if_unanswered(tracker, asked, required, returned, SEARCH_INTENTS)
+        if asked == "location" and not returned and _place_choice_pending(tracker):
+            # "aanmelden voor de eerste" while the resident still has to pick a place:
+            # there is nothing to sign up for yet, so keep the place question open.
+            dispatcher.utter_message(text=messages.LOCATION_CHOICE_PENDING)
+            events.append(SlotSet(CANDIDATES, tracker.get_slot(CANDIDATES)))
         if all(tracker.get_slot(slot) is not None for slot in required):
             # What the rules predict after a completed search form anyway; naming it
             # spares Rasa a policy prediction in every search turn.
@@ -129,9 +165,16 @@ class ValidateSearchForm(FormValidationAction):
             location = geo.nearest(*position)
             dispatcher.utter_message(text=messages.SHARED_LOCATION_USED)
             return {"location": location.name, "geo": geo_slot(location), CANDIDATES: None}
+        if asks_something_else(tracker):
+            # "wat is het weer in deventer?" names a place but is no answer to the form.
+            return {}
         named = entity_values(tracker, "postcode") or entity_values(tracker, "place")
         if named:
             return {"location": named[0]}
+        if _place_choice_pending(tracker):
+            candidates = tracker.get_slot(CANDIDATES)
+            position = chosen_position(latest_text(tracker), len(candidates))
+            return {"location": candidates[position - 1]["label"]} if position else {}
         if is_answer(tracker, "location", NAVIGATION):
             return {"location": latest_text(tracker)[:100]}
         return {}
@@ -159,10 +202,16 @@ class ValidateSearchForm(FormValidationAction):
         return {"location": None, "geo": None, CANDIDATES: None}
 
     async def extract_interests(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        named = [v for v in entity_values(tracker, "interest") if v in SLUGS]
+        if asks_something_else(tracker):
+            return {}
+        said = entity_values(tracker, "interest")
+        named = [v for v in said if v in SLUGS]
         if named:
             return {"interests": named}
         text = latest_text(tracker)
+        if said and not text:
+            # A button's payload with a word that is no category: validation says so.
+            return {"interests": said}
         if self._wants_something_else(tracker, text):
             return {"interests": None}
         if tracker.get_slot("requested_slot") == "interests" and says_no_preference(text):
@@ -277,22 +326,36 @@ class ActionMoreInfo(Action):
 
     @apologise_on_failure()
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        opportunity_id = chosen_opportunity(tracker)
+        choice = await read_choice(tracker)
+        opportunity_id = choice.chosen
         if opportunity_id is None:
-            shown = tracker.get_slot("shown_ids") or []
-            dispatcher.utter_message(text=messages.ask_which_opportunity(len(shown)) if shown else messages.NO_SEARCH_YET)
+            views = await shown_views(tracker)
+            if not views:
+                dispatcher.utter_message(text=messages.NO_SEARCH_YET)
+                return []
+            if choice.unclear:
+                dispatcher.utter_message(
+                    text=messages.ASK_WHICH_MORE_INFO,
+                    buttons=choice_buttons(views, "more_info", first_number(tracker), choice.candidates),
+                )
+            else:
+                dispatcher.utter_message(text=messages.ask_which_more_info(len(views)))
             return []
         view = await get_database().run_sync(lambda session: open_opportunity(session, opportunity_id))
         if view is None:
             dispatcher.utter_message(text=messages.OPPORTUNITY_GONE)
             return []
+        details = messages.opportunity_details(
+            view.title, view.initiative, view.description, view.place, view.time_commitment,
+            list(view.day_parts), view.initiative_website,
+        )
+        if details == last_bot_text(tracker):
+            details = f"{messages.DETAILS_AGAIN}\n\n{details}"
         dispatcher.utter_message(
-            text=messages.opportunity_details(
-                view.title, view.initiative, view.description, view.place, view.time_commitment,
-                list(view.day_parts), view.initiative_website,
-            ),
+            text=details,
             buttons=[{"title": messages.BUTTON_SIGN_UP,
                       "payload": render.payload("sign_up", opportunity_id=str(opportunity_id))}],
         )
-        return []
+        # "daar wil ik me voor aanmelden" next means this one.
+        return [SlotSet("detailed_id", str(opportunity_id))]
 

@@ -17,10 +17,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.choice import chosen_opportunity
+from actions.choice import (
+    choice_buttons, detailed_focus, first_number, last_bot_text, previous_action, read_choice, shown_views,
+)
 from actions.safety import apologise_on_failure
-from actions.tracker import channel_of, is_answer, latest_intent, latest_text, mentions_position
+from actions.tracker import (
+    ask_again_if_unanswered, channel_of, is_answer, latest_intent, latest_text, mentions_position, record_id,
+)
 from doemee import messages
+from doemee.choosing import content_words
 from doemee.notify import SignUpNotice, send_signup_notice
 from doemee.residents import Contact, parse_contact, parse_first_name
 from doemee.settings import get_settings
@@ -38,30 +43,49 @@ class ValidateSignupForm(FormValidationAction):
 
     @apologise_on_failure(lambda tracker: [SlotSet(tracker.get_slot("requested_slot") or "opportunity_id", None)])
     async def run(self, dispatcher, tracker, domain):
-        return await super().run(dispatcher, tracker, domain)
+        asked = tracker.get_slot("requested_slot")
+        candidates = tracker.get_slot("choice_candidates")
+        events = await super().run(dispatcher, tracker, domain)
+        returned = {e.get("name") for e in events if e.get("event") == "slot"}
+        # rasa-sdk returns only the form's own slots; the results that fit equally travel alongside.
+        if "choice_candidates" not in returned and tracker.get_slot("choice_candidates") != candidates:
+            events.append(SlotSet("choice_candidates", tracker.get_slot("choice_candidates")))
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return events + ask_again_if_unanswered(tracker, asked, required, returned, frozenset({"sign_up"}))
 
     async def extract_opportunity_id(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        chosen = chosen_opportunity(tracker)
-        if chosen is not None:
-            return {"opportunity_id": str(chosen)}
+        # "ja" right after the details of one result says yes to its "Aanmelden".
+        signing_up = latest_intent(tracker) == "sign_up" or (
+            latest_intent(tracker) == "affirm" and previous_action(tracker) == "action_more_info")
+        # Words name a result only when the resident is choosing one: "Rosa" answers the name question.
+        words = signing_up or tracker.get_slot("requested_slot") in (None, "opportunity_id")
+        choice = await read_choice(tracker, words=words)
+        if choice.chosen is not None:
+            return {"opportunity_id": str(choice.chosen)}
+        if choice.unclear:
+            return {"choice_candidates": list(choice.candidates)}
         shown = tracker.get_slot("shown_ids") or []
-        if (latest_intent(tracker) == "sign_up" and len(shown) == 1 and tracker.get_slot("opportunity_id") is None
-                and not mentions_position(latest_text(tracker))):
-            return {"opportunity_id": str(shown[0])}
+        if signing_up and tracker.get_slot("opportunity_id") is None and not choice.named:
+            focus = detailed_focus(tracker)
+            if focus is not None:
+                return {"opportunity_id": str(focus)}
+            if len(shown) == 1 and not mentions_position(latest_text(tracker)):
+                return {"opportunity_id": str(shown[0])}
         return {}
 
     async def validate_opportunity_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        try:
-            opportunity_id = int(str(value))
-        except (TypeError, ValueError):
+        if value in (None, ""):
             return {"opportunity_id": None}
-        target = await get_database().run_sync(lambda session: opportunity_contact(session, opportunity_id))
+        opportunity_id = record_id(value)
+        target = None
+        if opportunity_id is not None:
+            target = await get_database().run_sync(lambda session: opportunity_contact(session, opportunity_id))
         if target is None:
             dispatcher.utter_message(text=messages.OPPORTUNITY_GONE)
             return {"opportunity_id": None}
         # A new choice needs a new consent.
         return {"opportunity_id": str(target.opportunity_id), "opportunity_title": target.title,
-                "initiative_name": target.initiative, "consent": None}
+                "initiative_name": target.initiative, "consent": None, "choice_candidates": None}
 
     async def extract_first_name(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         return {"first_name": latest_text(tracker)} if is_answer(tracker, "first_name") else {}
@@ -103,9 +127,32 @@ class ActionAskOpportunityId(Action):
         return "action_ask_opportunity_id"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        shown = tracker.get_slot("shown_ids") or []
-        dispatcher.utter_message(text=messages.ask_which_opportunity(len(shown)) if shown else messages.ASK_WHICH_NOTHING_SHOWN)
+        views = await shown_views(tracker)
+        if not views:
+            dispatcher.utter_message(text=messages.ASK_WHICH_NOTHING_SHOWN)
+            return []
+        shown = {view.id for view in views}
+        candidates = tuple(i for i in map(record_id, tracker.get_slot("choice_candidates") or []) if i in shown)
+        text = self._question(tracker, len(views), candidates)
+        if text == last_bot_text(tracker):
+            text = messages.ask_which_typed(len(views), again=True)
+        dispatcher.utter_message(text=text, buttons=choice_buttons(views, "inform", first_number(tracker), candidates))
         return []
+
+    @staticmethod
+    def _question(tracker: Tracker, count: int, candidates: tuple[int, ...]) -> str:
+        """The question, worded after what the resident just typed (a name, an unclear or unknown choice)."""
+        if len(candidates) > 1:
+            return messages.ask_which_typed(count, unclear=True)
+        text = latest_text(tracker)
+        name = tracker.get_slot("first_name")
+        if name and text and parse_first_name(text) == name:
+            return messages.ask_which_typed(count, first_name=name)
+        if text and latest_intent(tracker) == "sign_up" and content_words(text) and not mentions_position(text):
+            return messages.ask_which_typed(count, unknown=True)
+        if parse_contact(text) is not None:
+            return messages.ask_which_typed(count)
+        return messages.ask_which_opportunity(count)
 
 
 class ActionAskConsent(Action):

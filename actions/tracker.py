@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from doemee import choosing
 
 # Intents that interrupt a form rather than answer its question.
 INTERRUPTIONS: frozenset[str] = frozenset({
@@ -14,6 +18,13 @@ INTERRUPTIONS: frozenset[str] = frozenset({
 })
 # Intents that move around the results; never an answer to "where do you live?".
 NAVIGATION: frozenset[str] = frozenset({"more_results", "more_info", "sign_up", "change_search", "post_need"})
+# Intents of a message that may be a question the bot cannot answer (see asks_something_else).
+OFF_SCRIPT: frozenset[str] = frozenset({"out_of_scope", "nlu_fallback"})
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(wat|wie|waar|wanneer|hoe|waarom|welke|welk|hoeveel|hoelang|kun|kan|kunnen|mag|weet|heb|heeft|"
+    r"is|zijn|wordt)\b",
+    re.IGNORECASE,
+)
 NO_PREFERENCE = "geen_voorkeur"
 _NO_PREFERENCE = re.compile(
     r"\b(geen voorkeur|maakt (me |mij )?niet (zo(veel)? )?uit|maakt niks uit|alles( is goed)?|"
@@ -21,15 +32,11 @@ _NO_PREFERENCE = re.compile(
     re.IGNORECASE,
 )
 _SOMETHING_ELSE = re.compile(r"\b(iets|wat|eens) anders\b|\banders\b", re.IGNORECASE)
-_ORDINALS: dict[str, int] = {
-    "eerste": 1, "1e": 1, "een": 1, "één": 1, "1": 1,
-    "tweede": 2, "2e": 2, "twee": 2, "2": 2,
-    "derde": 3, "3e": 3, "drie": 3, "3": 3,
-    "vierde": 4, "4": 4, "vijfde": 5, "5": 5, "zesde": 6, "6": 6,
-}
-_ORDINAL_WORDS = re.compile(r"\b(eerste|1e|tweede|2e|derde|3e|vierde|vijfde|zesde|laatste)\b", re.IGNORECASE)
 _CBS_CODE = re.compile(r"^\d{4}$")
-_NUMBER = re.compile(r"^\s*(?:de |nummer |nr\.? ?|#)?(\d)\s*\.?\s*$", re.IGNORECASE)
+_RECORD_ID = re.compile(r"[0-9]{1,10}")
+# The largest id PostgreSQL's integer column holds; a larger one would fail inside the driver.
+MAX_RECORD_ID = 2**31 - 1
+MAX_ENTITY_CHARS = 100
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -69,14 +76,41 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    """Every value of `entity` in the latest message, in order, without repeats."""
+    """Every usable value of `entity` in the latest message, in order, without repeats."""
     values: list[str] = []
-    for item in (tracker.latest_message or {}).get("entities") or []:
-        if item.get("entity") == entity and item.get("value") not in (None, ""):
-            value = str(item["value"])
-            if value not in values:
+    for item in _entities(tracker):
+        if item.get("entity") == entity:
+            value = clean_entity_value(item.get("value"))
+            if value is not None and value not in values:
                 values.append(value)
     return values
+
+
+def entity_named(tracker: Tracker, entity: str) -> bool:
+    """Whether the latest message names `entity` at all, even with a value nobody can use."""
+    return any(item.get("entity") == entity for item in _entities(tracker))
+
+
+def _entities(tracker: Tracker) -> list[dict[str, Any]]:
+    entities = (tracker.latest_message or {}).get("entities")
+    return [e for e in entities if isinstance(e, dict)] if isinstance(entities, list) else []
+
+
+def clean_entity_value(value: Any) -> str | None:
+    """An entity's value as short, printable text, or None when it cannot be one.
+
+    The NLU gives strings, but a button payload typed by hand
+    (`/inform{"place": {"a": 1}}`) reaches the actions with whatever JSON
+    Rasa's RegexMessageHandler parsed from it: numbers, dicts, null, a
+    megabyte of text, control characters.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    if isinstance(value, int) and abs(value) >= 10**MAX_ENTITY_CHARS:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)[: MAX_ENTITY_CHARS * 4])
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text[:MAX_ENTITY_CHARS] or None
 
 
 def shared_position(tracker: Tracker) -> tuple[float, float] | None:
@@ -98,11 +132,40 @@ def is_answer(tracker: Tracker, slot: str, also_not: frozenset[str] = frozenset(
         and intent not in INTERRUPTIONS
         and intent not in also_not
         and bool(latest_text(tracker))
+        and not asks_something_else(tracker)
     )
 
 
+def asks_something_else(tracker: Tracker) -> bool:
+    """Whether the message is a question the bot cannot answer, not an answer to the form.
+
+    Free text counts as the answer to whatever the form asked, so "wat voor
+    weer wordt het morgen?" became an unknown interest. Only a question the
+    NLU also finds off-topic is held back: "Samen wieden en oogsten" may well
+    be classified out of scope, but it is a fine description.
+    """
+    return latest_intent(tracker) in OFF_SCRIPT and bool(_QUESTION.search(latest_text(tracker)))
+
+
+def ask_again_if_unanswered(
+    tracker: Tracker, asked: str | None, form_slots: list[str], returned: set[str], form_intents: frozenset[str],
+) -> list[dict[str, Any]]:
+    """The event that keeps a form asking when a message of its own intents answered nothing.
+
+    Typed text always counts as an answer, but a button's payload (an old
+    one, or one typed by hand: `/inform{"place": {"a": 1}}`) can carry
+    nothing usable. Without a slot event Rasa rejects the form, finds no
+    other rule for the form's own intent and answers nothing at all, which
+    the widget shows as its own failure. Setting the asked slot to what it
+    was lets the form ask its question again.
+    """
+    if asked not in form_slots or asked in returned or latest_intent(tracker) not in form_intents:
+        return []
+    return [SlotSet(asked, tracker.get_slot(asked))]
+
+
 def mentions_position(text: str) -> bool:
-    return bool(_ORDINAL_WORDS.search(text or "") or _NUMBER.match(text or ""))
+    return choosing.mentions_position(text)
 
 
 def says_no_preference(text: str) -> bool:
@@ -113,20 +176,9 @@ def says_something_else(text: str) -> bool:
     return bool(_SOMETHING_ELSE.search(text or ""))
 
 
-def chosen_position(text: str, count: int) -> int | None:
+def chosen_position(text: str, count: int, first_number: int = 1) -> int | None:
     """The 1-based position a resident picks: "de eerste", "nummer 2", "3", "de laatste"."""
-    if count <= 0 or not text:
-        return None
-    match = _NUMBER.match(text)
-    if match:
-        position = int(match.group(1))
-        return position if 1 <= position <= count else None
-    word = _ORDINAL_WORDS.search(text)
-    if word is None:
-        return None
-    key = word.group(1).lower()
-    position = count if key == "laatste" else _ORDINALS[key]
-    return position if position <= count else None
+    return choosing.chosen_position(text, count, first_number)
 
 
 def int_or_none(value: Any) -> int | None:
@@ -134,3 +186,20 @@ def int_or_none(value: Any) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
+
+
+def record_id(value: Any) -> int | None:
+    """A database id the resident may have meant (a button's payload), or None.
+
+    Only plain digits in the range every database holds: "-1", "1e3", "１２"
+    or a number with 21 digits are no id, and never reach a query.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _RECORD_ID.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_RECORD_ID else None

@@ -339,7 +339,7 @@ def skip_train(argv: list[str] | None = None) -> bool:
 
 
 def report(result: dict) -> str:
-    lines = [f"each message opens a new conversation; turns: "
+    lines = ["each message opens a new conversation; turns: "
              + ", ".join(f"{kind} {text!r}" for kind, text in result["turns"].items()),
              f"{'conc.':>5}  {'turn':<9}{'n':>5}{'p50 ms':>9}{'mean ms':>9}{'p95 ms':>9}{'msg/s':>8}{'fail':>6}"]
     for concurrency, figures in result["levels"].items():

@@ -12,7 +12,12 @@ channel that can push (the Telegram bot) calls, about once a minute:
 A channel that cannot push (the web widget) asks when the resident comes
 back: `news_for` returns that resident's news and marks it sent at once.
 
-Both return only opportunities published after the previous message (or
+A subscription whose resident confirmed alerts by email (doemee.email_alerts)
+is mailed instead: `due_by_email` finds those, and `claim` lets exactly one
+sender take each, however many run. Neither of the channel readers sees it,
+nor one whose email request made it while it waits for confirmation.
+
+All return only opportunities published after the previous message (or
 after subscribing), and nothing for a subscription that already got a
 message in the last 24 hours, so a resident gets at most one alert a day
 and never the same opportunity twice. "Published" is `published_at`: a
@@ -27,14 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from doemee.geo.distance import haversine_km
 from doemee.matching.engine import find
 from doemee.matching.query import DEFAULT_RADIUS_KM, Match, SearchQuery
 from doemee.residents import find_resident, get_or_create
-from doemee.storage.models import AlertSubscription, Opportunity, Resident, Status
+from doemee.storage.models import AlertSubscription, EmailAlert, Opportunity, Resident, Status
 
 MIN_INTERVAL = timedelta(days=1)
 MAX_PER_ALERT = 5
@@ -62,6 +67,7 @@ class DueAlert:
     sender_id: str
     origin: str
     matches: tuple[Match, ...]
+    last_sent_at: datetime | None = None  # as read with the news: what `release` puts back
 
 
 def subscribe(session: Session, channel: str, sender_id: str, criteria: AlertCriteria) -> tuple[AlertSubscription, bool]:
@@ -89,6 +95,8 @@ def unsubscribe(session: Session, channel: str, sender_id: str) -> int:
     resident = find_resident(session, channel, sender_id)
     if resident is None:
         return 0
+    owned = select(AlertSubscription.id).where(AlertSubscription.resident_id == resident.id)
+    session.execute(delete(EmailAlert).where(EmailAlert.subscription_id.in_(owned)))
     result = session.execute(delete(AlertSubscription).where(AlertSubscription.resident_id == resident.id))
     return int(result.rowcount or 0)
 
@@ -102,7 +110,7 @@ def subscriptions_of(session: Session, channel: str, sender_id: str) -> list[Ale
 
 def due_alerts(session: Session, now: datetime, channel: str | None = None) -> list[DueAlert]:
     """Every subscription (of `channel`, when given) with news to send now (see the module docstring)."""
-    statement = _subscriptions()
+    statement = _subscriptions().where(~_mailed())
     if channel is not None:
         statement = statement.where(Resident.channel == channel)
     return _news(session, session.execute(statement).all(), _aware(now))
@@ -114,13 +122,47 @@ def news_for(session: Session, channel: str, sender_id: str, now: datetime) -> l
     Asking again straight after returns nothing: the news is shown once, and
     the next comes no sooner than a day later, as on a channel that pushes.
     """
-    statement = _subscriptions().where(Resident.channel == channel, Resident.sender_id == sender_id)
+    statement = _subscriptions().where(Resident.channel == channel, Resident.sender_id == sender_id, ~_mailed())
     moment = _aware(now)
     due = _news(session, session.execute(statement).all(), moment)
     for alert in due:
         mark_sent(session, alert.subscription_id, moment)
     session.flush()
     return due
+
+
+def due_by_email(session: Session, now: datetime) -> list[DueAlert]:
+    """Every subscription with a confirmed email address and news to mail now."""
+    confirmed = exists().where(EmailAlert.subscription_id == AlertSubscription.id, EmailAlert.confirmed_at.is_not(None))
+    return _news(session, session.execute(_subscriptions().where(confirmed)).all(), _aware(now))
+
+
+def claim(session: Session, subscription_id: int, now: datetime) -> bool:
+    """Marks the alert sent if it still may go now; False: another sender took it first.
+
+    One conditional UPDATE, so the database decides between two senders that
+    read the same due alert: the second finds a send less than a day ago and
+    changes nothing. Commit before sending, so the claim is visible.
+    """
+    moment = _aware(now)
+    result = session.execute(
+        update(AlertSubscription)
+        .where(
+            AlertSubscription.id == subscription_id,
+            or_(AlertSubscription.last_sent_at.is_(None), AlertSubscription.last_sent_at <= moment - MIN_INTERVAL),
+        )
+        .values(last_sent_at=moment)
+    )
+    return result.rowcount == 1
+
+
+def release(session: Session, alert: DueAlert, claimed_at: datetime) -> None:
+    """Undoes a claim whose message could not be delivered, so the next round tries again."""
+    session.execute(
+        update(AlertSubscription)
+        .where(AlertSubscription.id == alert.subscription_id, AlertSubscription.last_sent_at == _aware(claimed_at))
+        .values(last_sent_at=alert.last_sent_at)
+    )
 
 
 def mark_sent(session: Session, subscription_id: int, now: datetime) -> None:
@@ -145,6 +187,14 @@ def _subscriptions() -> Select:
     return select(AlertSubscription, Resident).join(Resident, AlertSubscription.resident_id == Resident.id)
 
 
+def _mailed() -> ColumnElement[bool]:
+    """Delivered by email: confirmed, or asked for by email in the first place (then nothing goes until confirmed)."""
+    return exists().where(
+        EmailAlert.subscription_id == AlertSubscription.id,
+        or_(EmailAlert.confirmed_at.is_not(None), EmailAlert.made_subscription.is_(True)),
+    )
+
+
 def _news(session: Session, rows: Sequence, now: datetime) -> list[DueAlert]:
     waiting: list[tuple[AlertSubscription, Resident, datetime]] = []
     for subscription, resident in rows:
@@ -164,6 +214,7 @@ def _news(session: Session, rows: Sequence, now: datetime) -> list[DueAlert]:
         if matches:
             due.append(DueAlert(
                 subscription.id, resident.channel, resident.sender_id, subscription.pc4 or "", matches,
+                subscription.last_sent_at,
             ))
     return due
 

@@ -67,3 +67,20 @@ def open_opportunity(session: Session, opportunity_id: int) -> OpportunityView |
         .where(Opportunity.id == opportunity_id, Opportunity.status == Status.OPEN.value)
     ).first()
     return None if row is None else OpportunityView.of(*row)
+
+
+def shown_opportunities(session: Session, opportunity_ids: list[int]) -> list[OpportunityView]:
+    """The opportunities a resident was shown, in the order shown, closed ones included.
+
+    A resident may name a result that closed since it was shown; choosing it
+    then says it is gone instead of picking another one.
+    """
+    if not opportunity_ids:
+        return []
+    rows = session.execute(
+        select(Opportunity, Initiative)
+        .join(Initiative, Opportunity.initiative_id == Initiative.id)
+        .where(Opportunity.id.in_(opportunity_ids))
+    ).all()
+    views = {o.id: OpportunityView.of(o, initiative) for o, initiative in rows}
+    return [views[i] for i in opportunity_ids if i in views]

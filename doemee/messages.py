@@ -44,6 +44,19 @@ def _shown(value: str, limit: int = 40) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _or(value: str | None, fallback: str) -> str:
+    """`value` as it goes into a sentence, or `fallback` when there is none: a sentence never shows a gap."""
+    return (value or "").strip() or fallback
+
+
+def _one_of(items: Sequence[str]) -> str:
+    """ "a", "a of b", "a, b of c", leaving out empty items."""
+    named = [item.strip() for item in items if item and item.strip()]
+    if len(named) <= 1:
+        return "".join(named)
+    return f"{', '.join(named[:-1])} of {named[-1]}"
+
+
 # A new opportunity's sign-up button in the news of the widget and in a Telegram alert.
 NEWS_SIGN_UP = "Aanmelden: {title}"
 BUTTON_RETRY = "Probeer opnieuw"
@@ -72,17 +85,20 @@ GEO_ATTRIBUTION = "Postcodes en plaatsen: GeoNames (CC BY 4.0)."
 
 
 def geo_unknown_postcode(postcode: str) -> str:
-    return f"Postcode {postcode} ken ik niet. Klopt hij? Je mag ook je woonplaats noemen."
+    which = f"Postcode {postcode.strip()}" if postcode.strip() else "Die postcode"
+    return f"{which} ken ik niet. Klopt hij? Je mag ook je woonplaats noemen."
 
 
 def geo_place_label(name: str, kind: str, place: str, municipality: str, province: str = "") -> str:
     """How to name one of several places with the same name, so a resident can pick."""
+    name = _or(name, place or municipality or "deze plek")
+    where = f" in {place.strip()}" if place.strip() else ""
     if kind == "neighbourhood":
-        return f"de wijk {name} in {place}"
+        return f"de wijk {name}{where}"
     if kind == "municipality":
         return f"de gemeente {name}"
     if kind == "postcode":
-        return f"postcode {name} in {place}"
+        return f"postcode {name}{where}"
     if not municipality or municipality == name or municipality.startswith(f"{name} ("):
         return f"{name} in {province}" if province else name
     return f"{name} in de gemeente {municipality}"
@@ -90,27 +106,27 @@ def geo_place_label(name: str, kind: str, place: str, municipality: str, provinc
 
 def geo_ambiguous(labels: list[str]) -> str:
     """The question when a name fits several places, labels from geo_place_label()."""
-    if not labels:
+    if not _one_of(labels):
         return GEO_UNKNOWN_PLACE
-    if len(labels) == 1:
-        return f"Bedoel je {labels[0]}?"
-    return f"Bedoel je {', '.join(labels[:-1])} of {labels[-1]}?"
+    return f"Bedoel je {_one_of(labels)}?"
 
 
 def geo_region(region: str) -> str:
     """A province or the whole country is too big to search from."""
-    return f"{region} is een groot gebied. In welke plaats woon je? Een postcode is ook goed."
+    return f"{_or(region, 'Dat')} is een groot gebied. In welke plaats woon je? Een postcode is ook goed."
 
 
 def geo_corrected(label: str) -> str:
-    return f"Ik denk dat je {label} bedoelt."
+    if not label.strip():
+        return "Ik denk dat ik weet welke plek je bedoelt."
+    return f"Ik denk dat je {label.strip()} bedoelt."
 
 
 def geo_download_failed(folder: str) -> str:
     return (
         "Ik kan de postcodes en plaatsnamen niet downloaden van GeoNames. "
         "Kijk of de internetverbinding werkt. "
-        f"Of zet de bestanden NL_postal.txt en NL_places.txt zelf in de map {folder}."
+        f"Of zet de bestanden NL_postal.txt en NL_places.txt zelf in de map {_or(folder, 'voor GeoNames')}."
     )
 
 
@@ -119,9 +135,11 @@ def geo_download_failed(folder: str) -> str:
 _POSTCODE_ORIGIN = re.compile(r"^\s*(\d{4})\s*(?:[A-Za-z]{2})?\s*$")
 
 REASON_INTEREST = "Past bij je interesse in {label}."
+REASON_INTEREST_ANY = "Past bij wat je graag doet."
 REASON_DISTANCE = "{km} km van {origin}."
 REASON_REMOTE = "Je kunt dit vanuit huis doen."
 REASON_DAY_PART = "Past bij je voorkeur voor {when}."
+REASON_DAY_PART_ANY = "Past bij wanneer jij kunt."
 REASON_NEW = "Nieuw deze week."
 REASON_BEYOND_RADIUS = "Verder weg dan je zoekgebied: {km} km."
 REASON_COMMITMENT = {
@@ -156,13 +174,15 @@ def reason_text(reason: Reason, origin: str) -> str:
     """One reason as a short B1 sentence, for the resident who searched from `origin`."""
     kind, value = reason.kind, reason.value
     if kind is ReasonKind.INTEREST:
-        return REASON_INTEREST.format(label=_interest_label(str(value)))
+        label = _interest_label(str(value or "")).strip()
+        return REASON_INTEREST.format(label=label) if label else REASON_INTEREST_ANY
     if kind is ReasonKind.DISTANCE:
         return REASON_DISTANCE.format(km=dutch_km(float(value or 0.0)), origin=origin_phrase(origin))
     if kind is ReasonKind.REMOTE:
         return REASON_REMOTE
     if kind is ReasonKind.DAY_PART:
-        return REASON_DAY_PART.format(when=DAY_PART_PHRASES.get(str(value), str(value)))
+        when = DAY_PART_PHRASES.get(str(value), str(value or "")).strip()
+        return REASON_DAY_PART.format(when=when) if when else REASON_DAY_PART_ANY
     if kind is ReasonKind.COMMITMENT:
         return REASON_COMMITMENT.get(str(value), REASON_COMMITMENT["flexibel"])
     if kind is ReasonKind.NEW:
@@ -200,7 +220,7 @@ def bad_postcode(value: str) -> str:
 
 
 def unknown_postcode(value: str) -> str:
-    return f"postcode {_shown(value)} ken ik niet."
+    return f"postcode {_shown(value)} ken ik niet." if value.strip() else "die postcode ken ik niet."
 
 
 def bad_time_commitment(value: str) -> str:
@@ -208,7 +228,7 @@ def bad_time_commitment(value: str) -> str:
 
 
 def bad_day_part(value: str) -> str:
-    return f"'{_shown(value)}' is geen dagdeel. Kies uit: ochtend, middag, avond of weekend, met ; ertussen."
+    return f"'{_shown(value)}' is geen dagdeel. Kies uit: ochtend, middag, avond of weekend, met een puntkomma (;) ertussen."
 
 
 def bad_remote(value: str) -> str:
@@ -224,7 +244,7 @@ def bad_date(value: str) -> str:
 
 
 def formula_like(first_char: str) -> str:
-    shown = {"\t": "een tab", "\r": "een regeleinde"}.get(first_char, first_char)
+    shown = {"\t": "een tab", "\r": "een regeleinde"}.get(first_char) or _or(first_char, "een formuleteken")
     return (
         f"begint met {shown}. Een spreadsheet kan dat uitvoeren als formule. "
         "Bedoel je het echt zo? Zet er dan een ' voor."
@@ -246,12 +266,16 @@ def too_few_fields(found: int, expected: int) -> str:
     return f"deze regel heeft {found} velden, de kopregel {expected}. Er mist iets."
 
 
+def _file(path: str) -> str:
+    return f"het bestand {path.strip()}" if path.strip() else "het bestand"
+
+
 def csv_file_not_found(path: str) -> str:
-    return f"Ik kan het bestand {path} niet vinden."
+    return f"Ik kan {_file(path)} niet vinden."
 
 
 def csv_file_unreadable(path: str) -> str:
-    return f"Ik kan het bestand {path} niet openen of lezen."
+    return f"Ik kan {_file(path)} niet openen of lezen."
 
 
 def csv_too_big(limit_mb: int) -> str:
@@ -273,11 +297,16 @@ def csv_not_utf8(line: int) -> str:
 
 
 def csv_missing_columns(columns: list[str]) -> str:
-    word = "Deze verplichte kolom ontbreekt" if len(columns) == 1 else "Deze verplichte kolommen ontbreken"
-    return f"{word}: {', '.join(columns)}."
+    named = [c.strip() for c in columns if c.strip()]
+    if not named:
+        return "Er ontbreekt een verplichte kolom."
+    word = "Deze verplichte kolom ontbreekt" if len(named) == 1 else "Deze verplichte kolommen ontbreken"
+    return f"{word}: {', '.join(named)}."
 
 
 def csv_duplicate_column(column: str) -> str:
+    if not column.strip():
+        return "Een kolom zonder naam staat twee keer in de kopregel."
     return f"De kolom {_shown(column)} staat twee keer in de kopregel."
 
 
@@ -298,6 +327,7 @@ def csv_broken(line: int) -> str:
 
 
 def csv_row_problem(line: int, column: str, reason: str) -> str:
+    reason = _or(reason, "hier klopt iets niet.")
     if column:
         return f"Regel {line}, kolom {column}: {reason}"
     return f"Regel {line}: {reason}"
@@ -315,11 +345,13 @@ def csv_imported(new: int, updated: int, removed: int) -> str:
 
 def csv_exported(count: int, path: str) -> str:
     plekken = "1 open plek" if count == 1 else f"{count} open plekken"
-    return f"Klaar: {plekken} geschreven naar {path}."
+    where = f" naar {path.strip()}" if path.strip() else ""
+    return f"Klaar: {plekken} geschreven{where}."
 
 
 def csv_cannot_write(path: str) -> str:
-    return f"Ik kan niet schrijven naar {path}. Bestaat de map en mag je daar schrijven?"
+    where = f"naar {path.strip()}" if path.strip() else "naar dat bestand"
+    return f"Ik kan niet schrijven {where}. Bestaat de map en mag je daar schrijven?"
 
 
 # --- command line ------------------------------------------------------------
@@ -513,11 +545,12 @@ CLI_NO_DEMO_FILE = "Het bestand met demodata ontbreekt: {path}."
 
 
 def cli_usage_error(command: str, message: str) -> str:
-    return f"{command}: {message}. Zie {command} --help."
+    command = _or(command, "doemee")
+    return f"{command}: {_or(message, 'dat klopt niet')}. Zie {command} --help."
 
 
 def cli_unknown_postcode(value: str) -> str:
-    return f"Postcode {_shown(value)} ken ik niet."
+    return f"Postcode {_shown(value)} ken ik niet." if value.strip() else "Die postcode ken ik niet."
 
 
 def cli_unknown_place(value: str) -> str:
@@ -525,22 +558,23 @@ def cli_unknown_place(value: str) -> str:
 
 
 def cli_ambiguous_place(value: str, candidates: list[str]) -> str:
-    if len(candidates) > 1:
-        listed = ", ".join(candidates[:-1]) + " of " + candidates[-1]
-    else:
-        listed = "".join(candidates)
-    return f"'{_shown(value)}' kan meerdere plekken zijn: {listed}. Geef liever een postcode."
+    listed = _one_of(candidates)
+    options = f": {listed}" if listed else ""
+    return f"'{_shown(value)}' kan meerdere plekken zijn{options}. Geef liever een postcode."
 
 
 def cli_unknown_interests(words: list[str], allowed: list[str]) -> str:
-    label = "Deze interesse ken ik niet" if len(words) == 1 else "Deze interesses ken ik niet"
-    shown = ", ".join(f"'{_shown(w)}'" for w in words)
-    return f"{label}: {shown}. Kies uit: {', '.join(allowed)}."
+    named = [w for w in words if w.strip()]
+    label = "Deze interesse ken ik niet" if len(named) <= 1 else "Deze interesses ken ik niet"
+    shown = ", ".join(f"'{_shown(w)}'" for w in named)
+    choose = f" Kies uit: {', '.join(allowed)}." if allowed else ""
+    return (f"{label}: {shown}." if shown else "Die interesse ken ik niet.") + choose
 
 
 def cli_unknown_times(words: list[str], allowed: list[str]) -> str:
-    shown = ", ".join(f"'{_shown(w)}'" for w in words)
-    return f"Dit moment ken ik niet: {shown}. Kies uit: {', '.join(allowed)}."
+    shown = ", ".join(f"'{_shown(w)}'" for w in words if w.strip())
+    choose = f" Kies uit: {', '.join(allowed)}." if allowed else ""
+    return (f"Dit moment ken ik niet: {shown}." if shown else "Dat moment ken ik niet.") + choose
 
 
 def cli_bad_number(value: str) -> str:
@@ -551,26 +585,43 @@ def cli_out_of_range(low: float, high: float) -> str:
     return f"kies een getal van {low:g} tot en met {high:g}".replace(".", ",")
 
 
+def _cli_origin(origin: str) -> str:
+    return _or(origin, "die plek")
+
+
 def cli_match_header(count: int, origin: str, radius_km: float) -> str:
     plekken = "1 plek" if count == 1 else f"{count} plekken"
-    return f"Ik vond {plekken} binnen {dutch_km(radius_km)} km van {origin}. De beste eerst:"
+    return f"Ik vond {plekken} binnen {dutch_km(radius_km)} km van {_cli_origin(origin)}. De beste eerst:"
 
 
 def cli_match_alternatives(origin: str, radius_km: float) -> str:
-    return f"Binnen {dutch_km(radius_km)} km van {origin} vond ik niets dat past. Dit zijn de dichtstbijzijnde plekken daarbuiten:"
+    return (
+        f"Binnen {dutch_km(radius_km)} km van {_cli_origin(origin)} vond ik niets dat past. "
+        "Dit zijn de dichtstbijzijnde plekken daarbuiten:"
+    )
 
 
 def cli_match_none(origin: str) -> str:
-    return f"Ik vond geen open vrijwilligersplekken die passen bij je zoekvraag rond {origin}."
+    return f"Ik vond geen open vrijwilligersplekken die passen bij je zoekvraag rond {_cli_origin(origin)}."
 
 
 def cli_match_line(number: int, title: str, initiative: str, place: str, distance_km: float) -> str:
-    return f"{number}. {title} – {initiative}, {place} ({dutch_km(distance_km)} km)"
+    by = ", ".join(part.strip() for part in (initiative, place) if part.strip())
+    head = f"{number}. {_or(title, 'Vrijwilligerswerk')}"
+    return f"{head} – {by} ({dutch_km(distance_km)} km)" if by else f"{head} ({dutch_km(distance_km)} km)"
 
 
 def cli_geo_found(name: str, place: str, municipality: str, code: str, pc4: str | None, lat: float, lon: float) -> str:
-    postcode = f", postcode {pc4}" if pc4 else ""
-    return f"{name}: {place}, gemeente {municipality} (CBS-code {code}){postcode}. Coördinaten: {lat:.4f}, {lon:.4f}."
+    facts = [place.strip()] if place.strip() else []
+    cbs = f"CBS-code {code.strip()}" if code.strip() else ""
+    if municipality.strip():
+        facts.append(f"gemeente {municipality.strip()}" + (f" ({cbs})" if cbs else ""))
+    elif cbs:
+        facts.append(cbs)
+    if pc4:
+        facts.append(f"postcode {pc4}")
+    described = f"{_or(name, 'Deze plek')}: {', '.join(facts)}." if facts else f"{_or(name, 'Deze plek')}."
+    return f"{described} Coördinaten: {lat:.4f}, {lon:.4f}."
 
 
 def cli_demo_loaded(new: int, updated: int, removed: int) -> str:
@@ -582,7 +633,7 @@ def cli_demo_removed(opportunities: int, initiatives: int) -> str:
 
 
 def cli_geo_files(path: str) -> str:
-    return f"De GeoNames-bestanden staan in {path}."
+    return f"De GeoNames-bestanden staan in {path.strip()}." if path.strip() else "De GeoNames-bestanden zijn er."
 
 
 
@@ -713,6 +764,7 @@ INTERESTS_UNKNOWN = (
 
 # Results.
 def results_intro(count: int, origin: str) -> str:
+    origin = _or(origin, "jou")
     if count == 1:
         return f"Ik vond 1 plek bij {origin} in de buurt."
     return f"Ik vond {count} plekken bij {origin} in de buurt. Dit zijn de beste:"
@@ -724,20 +776,21 @@ def results_more_intro(first_number: int) -> str:
 
 def nothing_nearby(origin: str, radius_km: float) -> str:
     return (
-        f"Eerlijk gezegd: binnen {dutch_km(radius_km, 0)} km van {origin} vond ik niets dat past. "
+        f"Eerlijk gezegd: binnen {dutch_km(radius_km, 0)} km van {_or(origin, 'jou')} vond ik niets dat past. "
         "Dit is het dichtstbij, wel verder weg:"
     )
 
 
 def nothing_at_all(origin: str) -> str:
     return (
-        f"Sorry, ik vond niets dat past bij {origin}. "
+        f"Sorry, ik vond niets dat past bij {_or(origin, 'jou')}. "
         "Probeer een andere interesse, of zeg \"maakt niet uit\"."
     )
 
 
 NO_MORE_RESULTS = "Meer heb ik niet. Wil je iets anders zoeken? Zeg dan bijvoorbeeld \"iets met kinderen\"."
 NO_SEARCH_YET = "Vertel eerst wat je zoekt en waar je woont. Dan zoek ik iets voor je."
+LOCATION_CHOICE_PENDING = "Dat kan straks. Eerst nog even je plaats, anders kan ik niet zoeken. Of zeg \"stop\"."
 RESULTS_HINT = (
     "Kies \"Aanmelden\" bij wat je leuk vindt. Je kunt ook zeggen: "
     "\"liever in het weekend\", \"iets anders\" of een andere plaats."
@@ -746,19 +799,29 @@ RESULTS_HINT = (
 
 def result_card(number: int, title: str, initiative: str, place: str, distance_km: float | None,
                 remote: bool, reasons: list[str]) -> str:
-    where = "Kan vanuit huis" if remote else place
-    distance = f" ({dutch_km(distance_km)} km)" if distance_km is not None and not remote else ""
-    lines = [f"{number}. {title}", f"{initiative}, {where}{distance}"]
-    lines += [f"- {reason}" for reason in reasons]
+    where = "Kan vanuit huis" if remote else place.strip()
+    distance = f"({dutch_km(distance_km)} km)" if distance_km is not None and not remote else ""
+    by = ", ".join(part for part in (initiative.strip(), where) if part)
+    lines = [f"{number}. {_or(title, 'Vrijwilligerswerk')}"]
+    if by or distance:
+        lines.append(" ".join(part for part in (by, distance) if part))
+    lines += [f"- {reason.strip()}" for reason in reasons if reason.strip()]
     return "\n".join(lines)
 
 
 def opportunity_details(title: str, initiative: str, description: str, place: str, commitment: str,
                         day_parts: list[str], website: str | None) -> str:
-    when = commitment if not day_parts else f"{commitment}, " + ", ".join(day_parts)
-    lines = [title, f"Van: {initiative}, {place}", f"Wanneer: {when}", "", description.strip()]
-    if website:
-        lines += ["", f"Website: {website}"]
+    by = ", ".join(part.strip() for part in (initiative, place) if part.strip())
+    when = ", ".join(part.strip() for part in (commitment, *day_parts) if part.strip())
+    lines = [_or(title, "Vrijwilligerswerk")]
+    if by:
+        lines.append(f"Van: {by}")
+    if when:
+        lines.append(f"Wanneer: {when}")
+    if description.strip():
+        lines += ["", description.strip()]
+    if website and website.strip():
+        lines += ["", f"Website: {website.strip()}"]
     return "\n".join(lines)
 
 
@@ -766,12 +829,48 @@ OPPORTUNITY_GONE = "Die plek is er niet meer, of is al vol. Kies een andere uit 
 
 # Sign-up.
 def ask_which_opportunity(count: int) -> str:
+    if count <= 1:
+        return "Voor welke plek wil je je aanmelden? Tik op \"Aanmelden\" bij de plek die je leuk vindt."
     return f"Voor welke plek wil je je aanmelden? Tik op \"Aanmelden\", of zeg bijvoorbeeld \"de eerste\" (1 tot {count})."
 
 
 ASK_WHICH_NOTHING_SHOWN = (
     "Je hebt nog geen plekken gezien. Zeg \"stop\", en vertel me dan wat je zoekt en waar je woont."
 )
+
+
+def ask_which_typed(count: int, first_name: str | None = None, unclear: bool = False, unknown: bool = False,
+                    again: bool = False) -> str:
+    """Which result to sign up for, after a message that did not make it clear; buttons follow."""
+    question = "Voor welke plek wil je je aanmelden? Tik op een knop"
+    example = f", of zeg bijvoorbeeld \"de eerste\" (1 tot {count})." if count > 1 else "."
+    if again:
+        return f"Sorry, ik weet nog niet welke je bedoelt. {question}."
+    if unclear:
+        return f"Daar passen er meer bij. {question}."
+    if unknown:
+        return f"Die zie ik niet in de lijst. {question}, of vertel wat je anders zoekt."
+    name = (first_name or "").strip()
+    if name:
+        return f"Fijn, {name}! {question}{example}"
+    return f"{question}{example}"
+
+
+CHOICE_NOT_FOUND = (
+    "Ik weet niet welke plek je bedoelt. Tik op een plek om je aan te melden. "
+    "Of vertel wat je anders zoekt: een andere plaats, of iets anders om te doen."
+)
+CHOICE_NOT_FOUND_AGAIN = (
+    "Ik snap nog niet welke plek je bedoelt. Tik op een knop, of zeg \"stop\"."
+)
+ASK_WHICH_MORE_INFO = "Over welke plek wil je meer weten? Tik op een knop."
+DETAILS_AGAIN = "Dit is dezelfde plek als net. Nog een keer:"
+
+
+def ask_which_more_info(count: int) -> str:
+    if count <= 1:
+        return "Over welke plek wil je meer weten? Tik op \"Meer info\" bij die plek."
+    return f"Over welke plek wil je meer weten? Tik op \"Meer info\", of zeg bijvoorbeeld \"de eerste\" (1 tot {count})."
 FIRST_NAME_INVALID = "Dat lijkt me geen voornaam. Hoe heet je? Alleen je voornaam is genoeg."
 CONTACT_INVALID = (
     "Dat snap ik niet. Geef een e-mailadres of een telefoonnummer, "
@@ -779,57 +878,79 @@ CONTACT_INVALID = (
 )
 
 
+# In place of a first name or contact the resident has not given (yet).
+NOT_GIVEN = "(nog niet gegeven)"
+
+
 def consent_statement(initiative: str, title: str, contact_kind: str) -> str:
     """The consent as stored with the sign-up: what is shared, with whom, for what (no personal values)."""
     what = "e-mailadres" if contact_kind == "email" else "telefoonnummer"
+    about = f", voor \"{title.strip()}\"" if title.strip() else ""
     return (
-        f"Ik geef DoeMee toestemming om mijn voornaam en {what} te delen met {initiative}, "
-        f"voor \"{title}\". {initiative} neemt daarmee contact met mij op."
+        f"Ik geef DoeMee toestemming om mijn voornaam en {what} te delen met {_or(initiative, 'het initiatief')}"
+        f"{about}. {_or(initiative, 'Het initiatief')} neemt daarmee contact met mij op."
     )
 
 
 def consent_question(initiative: str, title: str, first_name: str, contact_kind: str, contact: str) -> str:
     what = "E-mailadres" if contact_kind == "email" else "Telefoonnummer"
-    return (
-        f"Dit stuur ik naar {initiative}:\n"
-        f"- Voornaam: {first_name}\n"
-        f"- {what}: {contact}\n"
-        f"Voor: \"{title}\".\n"
-        "Ik deel niets anders. Is dat goed?"
-    )
+    lines = [
+        f"Dit stuur ik naar {_or(initiative, 'het initiatief')}:",
+        f"- Voornaam: {_or(first_name, NOT_GIVEN)}",
+        f"- {what}: {_or(contact, NOT_GIVEN)}",
+    ]
+    if title.strip():
+        lines.append(f"Voor: \"{title.strip()}\".")
+    lines.append("Ik deel niets anders. Is dat goed?")
+    return "\n".join(lines)
 
 
 def signup_confirmed(title: str, initiative: str, contact_email: str, website: str | None) -> str:
     lines = [
-        f"Gelukt! Je bent aangemeld voor \"{title}\".",
-        f"{initiative} neemt contact met je op.",
-        f"Zelf contact opnemen mag ook: {contact_email}",
+        f"Gelukt! Je bent aangemeld voor \"{title.strip()}\"." if title.strip() else "Gelukt! Je bent aangemeld.",
+        f"{_or(initiative, 'Het initiatief')} neemt contact met je op.",
     ]
-    if website:
-        lines.append(f"Website: {website}")
+    if contact_email.strip():
+        lines.append(f"Zelf contact opnemen mag ook: {contact_email.strip()}")
+    if website and website.strip():
+        lines.append(f"Website: {website.strip()}")
     return "\n".join(lines)
 
 
 def signup_already(title: str, initiative: str, contact_email: str) -> str:
-    return (
-        f"Je was al aangemeld voor \"{title}\". Ik stuur het niet nog een keer. "
-        f"Contact met {initiative}: {contact_email}"
-    )
+    which = f"voor \"{title.strip()}\"" if title.strip() else "voor deze plek"
+    text = f"Je was al aangemeld {which}. Ik stuur het niet nog een keer."
+    if contact_email.strip():
+        text += f" Contact met {_or(initiative, 'het initiatief')}: {contact_email.strip()}"
+    return text
 
 
 SIGNUP_DECLINED = "Prima. Ik deel niets en je bent niet aangemeld."
 
 
+def _subject(opening: str, title: str) -> str:
+    return f"{opening}: {title.strip()}" if title.strip() else opening
+
+
+def _dear(name: str) -> str:
+    return f"Beste {name.strip()}," if name.strip() else "Hallo,"
+
+
+def _quoted(title: str) -> str:
+    return f" \"{title.strip()}\"" if title.strip() else ""
+
+
 def signup_notice_subject(title: str) -> str:
-    return f"Nieuwe aanmelding via DoeMee: {title}"
+    return _subject("Nieuwe aanmelding via DoeMee", title)
 
 
 def signup_notice_body(initiative: str, title: str, first_name: str, contact: str) -> str:
+    about = f" voor{_quoted(title)}" if title.strip() else ""
     return (
-        f"Beste {initiative},\n\n"
-        f"Via DoeMee heeft iemand zich aangemeld voor \"{title}\".\n\n"
-        f"Voornaam: {first_name}\n"
-        f"Contact: {contact}\n\n"
+        f"{_dear(initiative)}\n\n"
+        f"Via DoeMee heeft iemand zich aangemeld{about}.\n\n"
+        f"Voornaam: {_or(first_name, NOT_GIVEN)}\n"
+        f"Contact: {_or(contact, NOT_GIVEN)}\n\n"
         "Deze persoon heeft toestemming gegeven om deze gegevens met jullie te delen. "
         "Neem binnen een paar dagen contact op. Gebruik de gegevens alleen hiervoor.\n\n"
         "Groet,\nDoeMee\n"
@@ -856,31 +977,61 @@ def need_too_long(limit: int) -> str:
 
 
 def need_unknown_postcode(postcode: str) -> str:
-    return f"Postcode {postcode} ken ik niet. Klopt hij?"
+    which = f"Postcode {postcode.strip()}" if postcode.strip() else "Die postcode"
+    return f"{which} ken ik niet. Klopt hij?"
 
 
 def need_saved(title: str, email: str) -> str:
+    what = f"\"{title.strip()}\"" if title.strip() else "je oproep"
+    via = f"via {email.strip()}" if email.strip() else "per e-mail"
     return (
-        f"Dank je! Ik heb \"{title}\" opgeslagen. Het is nog niet zichtbaar. "
+        f"Dank je! Ik heb {what} opgeslagen. Het is nog niet zichtbaar. "
         "Het vrijwilligerscentrum kijkt er eerst naar. "
-        f"Daarna zien inwoners het in DoeMee. Je hoort het via {email}."
+        f"Daarna zien inwoners het in DoeMee. Je hoort het {via}."
     )
 
 
+NEED_NOTED = "Een deel heb ik al uit je bericht gehaald. Ik vraag alleen nog wat ontbreekt."
+NEED_FIELD_LABELS: dict[str, str] = {
+    "need_initiative": "Initiatief", "need_title": "Titel", "need_description": "Wat de vrijwilliger doet",
+    "need_category": "Onderwerp", "need_postcode": "Postcode", "need_commitment": "Hoe vaak",
+    "need_email": "E-mailadres",
+}
+BUTTON_NEED_SAVE = "Ja, opslaan"
+BUTTON_NEED_CHANGE = "Nee, iets aanpassen"
+ASK_NEED_FIX = "Wat wil je aanpassen? Kies hieronder. Of typ meteen het goede antwoord, bijvoorbeeld een ander e-mailadres."
+NEED_FIX_UNCLEAR = "Dat snap ik niet helemaal. Kies wat je wilt aanpassen. Of zeg \"opslaan\" of \"stop\"."
+
+
+def need_wrong_kind(kind: str, kept: bool) -> str:
+    what = kind.strip() or "een ander soort antwoord"
+    kept_text = " Ik bewaar het voor de vraag waar het bij hoort." if kept else ""
+    return f"Dat lijkt {what}. Dat past niet bij deze vraag.{kept_text}"
+
+
+def need_summary(labels: list[str], values: list[str]) -> str:
+    lines = [f"- {label.strip()}: {value.strip()}" for label, value in zip(labels, values) if label.strip() and value.strip()]
+    listed = "\n".join(lines) if lines else "- (nog niets)"
+    return f"Klopt dit?\n{listed}\nZal ik het zo opslaan?"
+
+
 def need_rejected(problems: list[str]) -> str:
-    return "Het lukt nog niet om dit op te slaan:\n" + "\n".join(f"- {p}" for p in problems)
+    listed = [p.strip() for p in problems if p.strip()]
+    if not listed:
+        return "Het lukt nog niet om dit op te slaan. Probeer het nog een keer."
+    return "Het lukt nog niet om dit op te slaan:\n" + "\n".join(f"- {p}" for p in listed)
 
 
 # Alerts.
 def alerts_subscribed(summary: str) -> str:
     return (
-        f"Goed! Komt er iets nieuws bij dat past ({summary}), dan stuur ik je een bericht. "
+        f"Goed! Komt er iets nieuws bij dat past{_between_brackets(summary)}, dan stuur ik je een bericht. "
         "Hoogstens een keer per dag. Stoppen? Zeg \"stop berichten\"."
     )
 
 
 def alerts_already(summary: str) -> str:
-    return f"Je krijgt al berichten voor deze zoektocht ({summary})."
+    return f"Je krijgt al berichten voor deze zoektocht{_between_brackets(summary)}."
 
 
 ALERTS_NEED_SEARCH = "Vertel eerst wat je zoekt en waar je woont. Dan kan ik je berichten sturen over nieuwe plekken."
@@ -888,9 +1039,13 @@ ALERTS_STOPPED = "Klaar. Je krijgt geen berichten meer over nieuwe plekken."
 ALERTS_NONE = "Je kreeg van mij geen berichten over nieuwe plekken. Er is dus niets te stoppen."
 
 
+def _between_brackets(text: str) -> str:
+    return f" ({text.strip()})" if text.strip() else ""
+
+
 def alert_summary(interest_labels: list[str], origin: str, radius_km: float) -> str:
-    what = ", ".join(interest_labels) if interest_labels else "alles"
-    return f"{what}, binnen {dutch_km(radius_km, 0)} km van {origin}"
+    what = ", ".join(label.strip() for label in interest_labels if label.strip()) or "alles"
+    return f"{what}, binnen {dutch_km(radius_km, 0)} km van {_or(origin, 'jou')}"
 
 
 def alert_intro(count: int) -> str:
@@ -908,7 +1063,7 @@ FORGOTTEN = (
 
 # Talking to a person, fallback.
 def handoff(contact: str) -> str:
-    return f"Je kunt een mens spreken bij {contact}. Zij helpen je graag verder."
+    return f"Je kunt een mens spreken bij {_or(contact, 'het vrijwilligerscentrum bij jou in de buurt')}. Zij helpen je graag verder."
 
 
 FALLBACK_FIRST = "Dat snap ik niet helemaal. Kun je het anders zeggen? Kort is prima."
@@ -966,7 +1121,9 @@ def moderation_unknown_id(opportunity_id: int) -> str:
 
 
 def moderation_not_a_concept(opportunity_id: int, status: str) -> str:
-    state = _STATUS_WORDS.get(status, status)
+    state = _STATUS_WORDS.get(status) or status.strip()
+    if not state:
+        return f"Oproep {opportunity_id} wacht niet op controle."
     return f"Oproep {opportunity_id} wacht niet op controle: hij is {state}."
 
 
@@ -987,47 +1144,56 @@ def cli_concept_lines(
     opportunity_id: int, title: str, initiative: str, category_label: str, place: str, postcode: str,
     time_commitment: str, created_at, contact_email: str, description: str,
 ) -> list[str]:
-    return [
-        f"#{opportunity_id}  {title} – {initiative}",
-        f"    {category_label} · {place} ({postcode}) · {time_commitment}",
-        f"    Geplaatst op {dutch_date(created_at)} · contact: {contact_email}",
-        f"    {description}",
-    ]
+    head = f"#{opportunity_id} {_or(title, '(zonder titel)')}"
+    if initiative.strip():
+        head += f" – {initiative.strip()}"
+    where = " ".join(part for part in (place.strip(), f"({postcode.strip()})" if postcode.strip() else "") if part)
+    facts = " · ".join(part for part in (category_label.strip(), where, time_commitment.strip()) if part)
+    placed = f"Geplaatst op {dutch_date(created_at)}"
+    if contact_email.strip():
+        placed += f" · contact: {contact_email.strip()}"
+    lines = [head] + ([f"    {facts}"] if facts else []) + [f"    {placed}"]
+    return lines + ([f"    {description.strip()}"] if description.strip() else [])
 
 
 CLI_CONCEPTS_HINT = "Goedkeuren: doemee approve NUMMER. Afwijzen: doemee reject NUMMER --reason \"...\"."
 
 
 def cli_approved(opportunity_id: int, title: str, status: str) -> str:
+    named = f"Oproep {opportunity_id}" + (f" ({_quoted(title).strip()})" if title.strip() else "")
     if status == "open":
-        return f"Oproep {opportunity_id} (\"{title}\") is goedgekeurd. Inwoners kunnen hem nu vinden."
-    return f"Oproep {opportunity_id} (\"{title}\") is goedgekeurd, maar de einddatum is voorbij. Hij blijft gesloten."
+        return f"{named} is goedgekeurd. Inwoners kunnen hem nu vinden."
+    return f"{named} is goedgekeurd, maar de einddatum is voorbij. Hij blijft gesloten."
 
 
 def cli_rejected(opportunity_id: int, title: str) -> str:
-    return f"Oproep {opportunity_id} (\"{title}\") is afgewezen. Inwoners zien hem niet."
+    named = f"Oproep {opportunity_id}" + (f" ({_quoted(title).strip()})" if title.strip() else "")
+    return f"{named} is afgewezen. Inwoners zien hem niet."
 
 
 def cli_notice_sent(email: str) -> str:
-    return f"Het initiatief kreeg een e-mail op {email}."
+    return f"Het initiatief kreeg een e-mail op {email.strip()}." if email.strip() else "Het initiatief kreeg een e-mail."
 
 
 def cli_notice_in_outbox(email: str, path: str) -> str:
-    return f"Er is geen mailserver ingesteld. De e-mail aan {email} staat in {path}."
+    to = f" aan {email.strip()}" if email.strip() else ""
+    where = f"staat in {path.strip()}" if path.strip() else "staat klaar in de outbox"
+    return f"Er is geen mailserver ingesteld. De e-mail{to} {where}."
 
 
 def cli_notice_failed(email: str) -> str:
-    return f"Het besluit is opgeslagen, maar de e-mail aan {email} kon niet weg. Laat het initiatief het zelf weten."
+    to = f" aan {email.strip()}" if email.strip() else ""
+    return f"Het besluit is opgeslagen, maar de e-mail{to} kon niet weg. Laat het initiatief het zelf weten."
 
 
 def moderation_approved_subject(title: str) -> str:
-    return f"Je oproep staat in DoeMee: {title}"
+    return _subject("Je oproep staat in DoeMee", title)
 
 
 def moderation_approved_body(initiative: str, title: str) -> str:
     return (
-        f"Beste {initiative},\n\n"
-        f"Het vrijwilligerscentrum heeft je oproep \"{title}\" bekeken. Hij staat nu in DoeMee. "
+        f"{_dear(initiative)}\n\n"
+        f"Het vrijwilligerscentrum heeft je oproep{_quoted(title)} bekeken. Hij staat nu in DoeMee. "
         "Inwoners kunnen hem vinden als ze in de chat zoeken.\n\n"
         "Meldt iemand zich aan? Dan krijg je een e-mail met de voornaam en het contact van die persoon.\n\n"
         "Groet,\nDoeMee\n"
@@ -1035,16 +1201,16 @@ def moderation_approved_body(initiative: str, title: str) -> str:
 
 
 def moderation_rejected_subject(title: str) -> str:
-    return f"Je oproep staat niet in DoeMee: {title}"
+    return _subject("Je oproep staat niet in DoeMee", title)
 
 
 def moderation_rejected_body(initiative: str, title: str, reason: str | None, contact: str) -> str:
-    why = f"De reden: {reason}\n\n" if reason else ""
+    why = f"De reden: {reason.strip()}\n\n" if reason and reason.strip() else ""
     return (
-        f"Beste {initiative},\n\n"
-        f"Het vrijwilligerscentrum heeft je oproep \"{title}\" bekeken. We zetten hem niet in DoeMee.\n\n"
+        f"{_dear(initiative)}\n\n"
+        f"Het vrijwilligerscentrum heeft je oproep{_quoted(title)} bekeken. We zetten hem niet in DoeMee.\n\n"
         f"{why}"
-        f"Heb je vragen, of wil je het samen nog eens bekijken? Neem contact op met {contact}.\n\n"
+        f"Heb je vragen, of wil je het samen nog eens bekijken? Neem contact op met {_or(contact, 'het vrijwilligerscentrum')}.\n\n"
         "Groet,\nDoeMee\n"
     )
 
@@ -1054,7 +1220,8 @@ def cli_bad_date(value: str) -> str:
 
 
 def cli_future_date(value: str) -> str:
-    return f"{_shown(value)} ligt in de toekomst. Kies een dag van vandaag of eerder"
+    day = _shown(value) if value.strip() else "Die dag"
+    return f"{day} ligt in de toekomst. Kies een dag van vandaag of eerder"
 
 
 def cli_unknown_municipality(value: str) -> str:
@@ -1062,12 +1229,16 @@ def cli_unknown_municipality(value: str) -> str:
 
 
 def cli_did_you_mean_municipality(value: str, name: str, municipality: str) -> str:
-    meant = name if name == municipality else f"{name} (gemeente {municipality})"
+    if not name.strip():
+        return cli_unknown_municipality(value)
+    meant = name if not municipality.strip() or name == municipality else f"{name} (gemeente {municipality})"
     return f"'{_shown(value)}' ken ik niet als gemeente. Bedoel je {meant}?"
 
 
 def cli_ambiguous_municipality(value: str, municipalities: list[str]) -> str:
-    return f"'{_shown(value)}' kan in meer gemeenten liggen: {', '.join(municipalities)}. Geef de CBS-code."
+    listed = ", ".join(m.strip() for m in municipalities if m.strip())
+    options = f": {listed}" if listed else ""
+    return f"'{_shown(value)}' kan in meer gemeenten liggen{options}. Geef de CBS-code."
 
 
 DEMAND_ANY_CATEGORY = "(alles)"
@@ -1116,4 +1287,129 @@ SUPERVISOR_BACK = "{service} draait weer."
 
 
 def supervisor_service(name: str) -> str:
-    return SUPERVISOR_SERVICES.get(name, name)
+    return SUPERVISOR_SERVICES.get(name) or name.strip() or "Een onderdeel van DoeMee"
+
+
+# --- alerts by email (doemee/email_alerts.py, actions/alerts.py, bot/web/alert_pages.py)
+# The address is echoed back in the chat so a typo shows; it never goes into a log.
+
+ASK_ALERT_EMAIL = (
+    "Ik kan je een mail sturen als er iets nieuws bij komt. Wat is je e-mailadres? "
+    "Ik gebruik het alleen voor die mails. Liever niet? Zeg dan \"stop\"."
+)
+ALERT_EMAIL_INVALID = "Dat lijkt geen e-mailadres. Typ het zo: naam@voorbeeld.nl. Of zeg \"stop\"."
+
+
+def email_alerts_consent(summary: str) -> str:
+    """The consent as stored with the address: what the resident asked for, and on which terms (no address)."""
+    return (
+        f"Ik wil een mail krijgen over nieuw vrijwilligerswerk{_between_brackets(summary)}. "
+        "DoeMee gebruikt mijn e-mailadres alleen daarvoor. Ik bevestig eerst met de link in een mail. "
+        "Afmelden kan in elke mail."
+    )
+
+
+def _address(address: str) -> str:
+    return _shown(address.strip(), 60) if address.strip() else "je e-mailadres"
+
+
+def email_alerts_mail_coming(address: str, days: int) -> str:
+    return (
+        f"Ik stuur je nu een mail op {_address(address)}. Klik op de link in die mail. "
+        f"Pas daarna krijg je mail over nieuwe plekken, hooguit één per dag. De link werkt {days} dagen. "
+        "Geen mail gekregen? Kijk ook bij je ongewenste mail."
+    )
+
+
+def email_alerts_mail_sent_recently(address: str) -> str:
+    return (
+        f"Ik heb net al een mail gestuurd naar {_address(address)}. Klik op de link in die mail. "
+        "Kijk ook bij je ongewenste mail."
+    )
+
+
+def email_alerts_confirmed(address: str, summary: str) -> str:
+    return (
+        f"Goed! Je hebt {_address(address)} al eerder bevestigd. Komt er iets nieuws bij dat past"
+        f"{_between_brackets(summary)}, dan krijg je een mail. Hooguit één per dag."
+    )
+
+
+def email_alerts_already(address: str, summary: str) -> str:
+    return f"Je krijgt voor deze zoektocht{_between_brackets(summary)} al mail op {_address(address)}."
+
+
+EMAIL_CONFIRM_SUBJECT = "Bevestig: mail over nieuw vrijwilligerswerk"
+
+
+def email_confirm_body(summary: str, link: str, days: int) -> str:
+    if link.strip():
+        ask = f"Klopt dat? Open dan deze link en klik op de knop:\n{link.strip()}\n\nDe link werkt {days} dagen."
+    else:
+        ask = "Klopt dat? Vraag dan in de chat opnieuw om mail. Dan krijg je een nieuwe link."
+    return (
+        "Hoi!\n\n"
+        f"Je vroeg DoeMee om een mail als er nieuw vrijwilligerswerk is{_between_brackets(summary)}.\n\n"
+        f"{ask} Doe je niets, dan krijg je geen mail van ons en wissen we je adres.\n"
+        "Heb jij dit niet gevraagd? Dan hoef je niets te doen.\n\n"
+        "Groet,\nDoeMee\n"
+    )
+
+
+def email_alert_subject(count: int) -> str:
+    if count == 1:
+        return "Nieuw vrijwilligerswerk bij jou in de buurt"
+    return f"{count} nieuwe plekken voor vrijwilligerswerk bij jou in de buurt"
+
+
+def email_alert_body(matches: Sequence[Match], links: Sequence[str], unsubscribe_link: str) -> str:
+    """The daily alert mail: one entry per new opportunity with a link to read more, then how to stop."""
+    blocks = [alert_intro(len(matches))]
+    for match, link in zip(matches, links):
+        view = match.opportunity
+        if view.remote:
+            where = "op afstand"
+        elif match.distance_km < 1:
+            where = f"{view.place}, minder dan 1 km"
+        else:
+            where = f"{view.place}, {dutch_km(match.distance_km, 0)} km"
+        more = f"\n  Lees meer: {link.strip()}" if link.strip() else ""
+        blocks.append(f"- {view.title}\n  {view.initiative} ({where}){more}")
+    blocks.append(
+        "Meedoen? Vraag het aan de chat op de website. Die helpt je met aanmelden.\n"
+        "Je krijgt hooguit één mail per dag."
+    )
+    if unsubscribe_link.strip():
+        blocks.append(f"Geen mail meer? Meld je af met deze link:\n{unsubscribe_link.strip()}")
+    else:
+        blocks.append("Geen mail meer? Zeg \"stop berichten\" in de chat.")
+    blocks.append("Groet,\nDoeMee")
+    return "\n\n".join(blocks) + "\n"
+
+
+# The pages behind the links in the mails.
+ALERT_PAGE_TITLE = "Mail over nieuw vrijwilligerswerk"
+ALERT_PAGE_HOME = "Naar DoeMee"
+ALERT_CONFIRM_QUESTION = (
+    "Wil je een mail krijgen als er nieuw vrijwilligerswerk bij jou in de buurt is? Klik dan op de knop."
+)
+ALERT_CONFIRM_BUTTON = "Ja, stuur me mail"
+ALERT_CONFIRMED = (
+    "Gelukt! Je krijgt een mail als er iets nieuws is. Hooguit één per dag. "
+    "Afmelden kan onderaan elke mail."
+)
+ALERT_CONFIRMED_BEFORE = "Dit had je al bevestigd. Je krijgt een mail als er iets nieuws is."
+ALERT_LINK_EXPIRED = "Deze link is verlopen. Vraag in de chat opnieuw om mail. Dan krijg je een nieuwe link."
+ALERT_LINK_INVALID = (
+    "Deze link klopt niet. Misschien is hij niet helemaal meegekomen. "
+    "Kopieer de hele link uit de mail. Of vraag in de chat opnieuw om mail."
+)
+ALERT_LINK_GONE = (
+    "Deze link werkt niet meer. Misschien heb je je al afgemeld, of een ander adres gegeven. "
+    "Vraag in de chat opnieuw om mail als je dat wilt."
+)
+ALERT_UNSUBSCRIBE_QUESTION = "Wil je geen mail meer over nieuw vrijwilligerswerk? Klik dan op de knop."
+ALERT_UNSUBSCRIBE_BUTTON = "Afmelden"
+ALERT_UNSUBSCRIBED = "Je bent afgemeld. Je krijgt geen mail meer van ons. Je e-mailadres voor deze mails is gewist."
+ALERT_UNSUBSCRIBED_BEFORE = "Je bent al afgemeld. Je krijgt geen mail meer van ons."
+ALERT_PAGE_BUSY = "Het lukt nu even niet. Probeer het over een paar minuten nog eens."

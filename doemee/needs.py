@@ -1,6 +1,7 @@
 """An initiative posts a need in the chat; it waits as a concept for moderation.
 
-The chat asks one field at a time, so each answer is checked on its own
+The chat takes what the first message already says (`read_need`) and asks
+the rest one field at a time, so each answer is checked on its own
 (`check_field`) with a Dutch reason, before the whole need goes through
 the same validation and storage as every other source
 (`doemee.opportunities`). Nothing from the chat is published unchecked:
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from doemee import messages
 from doemee.categories import LABELS, parse_interests
-from doemee.geo.postcodes import normalise_postcode
+from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.opportunities import LIMITS, Geography, OpportunityInput, is_valid_email, save, validate
+from doemee.residents import parse_contact
 from doemee.storage.models import Status
 
 SOURCE = "chat"
@@ -34,17 +36,47 @@ _COLUMN = {
 _COMMITMENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"\b(eenmalig|een keer|1 keer|eenmaal|één keer|eenmalige)\b", "eenmalig"),
     (r"\b(wekelijks|elke week|iedere week|per week|weekelijks)\b", "wekelijks"),
+    (r"\b(elke|iedere) (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\w*\b", "wekelijks"),
     (r"\b(maandelijks|elke maand|iedere maand|per maand)\b", "maandelijks"),
     (r"\b(flexibel|wisselend|maakt niet uit|in overleg|geen vaste)\b", "flexibel"),
 )
 
 
+# Free-text fields, and what kind of answer clearly belongs to another field.
+FREE_TEXT = ("need_initiative", "need_title", "need_description")
+_EMAIL_INSIDE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_INITIATIVE = re.compile(
+    r"\b(?:wij zijn|we zijn|ik ben van|wij van|namens|vanuit|ik zit bij|ik werk bij)\s+"
+    r"(?:het |de )?(.+?)(?=\s+(?:en|die|dat|zoeken|zoekt|zoek|hebben|heeft|wij|we|in \d{4})\b|[,.!?;:]|$)",
+    re.IGNORECASE,
+)
+_WHAT = re.compile(
+    r"\b(?:zoeken|zoek|zoekt|nodig)\b.{0,30}?\b(iemand|vrijwilligers?|mensen|hulp)\s+(die|om)\s+"
+    r"(.+?)(?=\s*(?:,|\.|;|!|\?|\s(?:in|mail|e-?mail|mailen|bel|postcode)\b|$))",
+    re.IGNORECASE,
+)
+_MODALS = re.compile(r"\s+(?:wil|willen|wilt|kan|kunnen|komt|komen)\b", re.IGNORECASE)
+_TIME_LEAD = re.compile(
+    r"^(?:(?:op|elke|iedere)\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\w*|"
+    r"(?:elke|iedere) (?:week|maand)|in het weekend|af en toe|soms|graag)\s+",
+    re.IGNORECASE,
+)
+_KIND_FIELD = {"email": "need_email", "postcode": "need_postcode"}
+_KIND_WORDS = {"email": "een e-mailadres", "phone": "een telefoonnummer", "postcode": "een postcode"}
+
+
 @dataclass(frozen=True)
 class Checked:
-    """One answer: its cleaned value, or the Dutch reason it cannot be used."""
+    """One answer: its cleaned value, or the Dutch reason it cannot be used.
+
+    `elsewhere` is (field, value) when the answer clearly belongs to another
+    field: an email address typed as the description is kept for the email
+    question instead of being lost.
+    """
 
     value: str | None
     problem: str | None = None
+    elsewhere: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +107,31 @@ class NeedRejected(ValueError):
         self.problems = problems
 
 
-def check_field(field: str, answer: str, geo: Geography) -> Checked:
-    """Cleans one answer of the post_need form, or says in Dutch what is wrong with it."""
+def check_field(field: str, answer: str, geo: Geography, still_open: frozenset[str] | None = None) -> Checked:
+    """Cleans one answer of the post_need form, or says in Dutch what is wrong with it.
+
+    An answer that is clearly another field's kind (an email address as the
+    description, a postcode as the category) is refused as that kind, and
+    kept for its own field in `elsewhere`: a volunteer-centre employee would
+    not call "3991" a too short description. `still_open` are the fields
+    not answered yet (None: all); only those get a value kept for them.
+    """
     text = re.sub(r"\s+", " ", answer or "").strip()
     if not text:
         return Checked(None, messages.NEED_EMPTY)
+    kind = answer_kind(text)
+    if kind is not None and _KIND_FIELD.get(kind) != field:
+        checked = None if field in FREE_TEXT else _check(field, text, geo)
+        if checked is None or checked.problem:
+            other = _other_field(kind, text, geo)
+            if other is not None and still_open is not None and other[0] not in still_open:
+                other = None
+            return Checked(None, messages.need_wrong_kind(_KIND_WORDS[kind], other is not None), other)
+        return checked
+    return _check(field, text, geo)
+
+
+def _check(field: str, text: str, geo: Geography) -> Checked:
     if field in _MIN_LENGTH:
         limit = LIMITS[_COLUMN[field]]
         if len(text) < _MIN_LENGTH[field]:
@@ -113,6 +165,71 @@ def check_field(field: str, answer: str, geo: Geography) -> Checked:
             return Checked(candidate)
         return Checked(None, messages.NEED_BAD_EMAIL)
     raise KeyError(field)
+
+
+def answer_kind(text: str) -> str | None:
+    """ "email", "phone" or "postcode" when the whole answer is only that, else None."""
+    stripped = (text or "").strip(" .,;:!?<>")
+    if normalise_postcode(stripped) is not None:
+        return "postcode"
+    if " " not in stripped and _EMAIL_INSIDE.fullmatch(stripped):
+        return "email"
+    contact = parse_contact(stripped)
+    if contact is not None and contact.kind == "phone":
+        return "phone"
+    return None
+
+
+def _other_field(kind: str, text: str, geo: Geography) -> tuple[str, str] | None:
+    """The field an answer of this kind belongs to, with its checked value, if the form has one."""
+    field = _KIND_FIELD.get(kind)
+    if field is None:
+        return None
+    checked = check_field(field, text.strip(" .,;:!?<>"), geo)
+    return (field, checked.value) if checked.value else None
+
+
+def read_need(text: str, geo: Geography) -> dict[str, str]:
+    """Every field one message already answers, checked; the form asks only for the rest.
+
+    "Wij zijn Repair Café Houten en zoeken iemand die op zaterdag kapotte
+    fietsen wil repareren, in 3991, mail naar info@..." names the initiative,
+    the work, the postcode and the address. Only what passes `check_field`
+    is taken; the summary before saving lets the initiative correct a guess.
+    """
+    text = re.sub(r"\s+", " ", text or "").strip()[:2000]
+    if not text:
+        return {}
+    found: dict[str, str] = {}
+    email = _EMAIL_INSIDE.search(text)
+    if email:
+        found["need_email"] = email.group(0)
+    postcode = find_postcode(_EMAIL_INSIDE.sub(" ", text))
+    if postcode:
+        found["need_postcode"] = postcode
+    initiative = _INITIATIVE.search(text)
+    if initiative:
+        found["need_initiative"] = initiative.group(1)
+    what = _WHAT.search(text)
+    if what:
+        work = what.group(3).strip()
+        who = "Iemand" if what.group(1).lower() in ("iemand", "hulp") else what.group(1).capitalize()
+        found["need_description"] = f"{who} {what.group(2).lower()} {work}."
+        title = _TIME_LEAD.sub("", _MODALS.sub("", work)).strip()
+        if what.group(2).lower() == "om":
+            title = re.sub(r"\s+te\s+(\w+)$", r" \1", title)
+        found["need_title"] = title[:1].upper() + title[1:]
+    named = [slug for slug, label in LABELS.items()
+             if re.search(rf"\b({re.escape(slug)}|{re.escape(label)})\b", text, re.IGNORECASE)]
+    if named:
+        # Only a category named in so many words: everyday words guess too often ("fietsen" is sport).
+        found["need_category"] = named[0]
+    for pattern, value in _COMMITMENT_WORDS:
+        if re.search(pattern, text.lower()):
+            found["need_commitment"] = value
+            break
+    checked = {field: check_field(field, value, geo) for field, value in found.items()}
+    return {field: c.value for field, c in checked.items() if c.value and not c.problem}
 
 
 def post_need(session: Session, geo: Geography, draft: NeedDraft) -> PostedNeed:

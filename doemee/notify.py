@@ -1,4 +1,7 @@
-"""Telling an initiative by email: a resident signed up, or the centre decided on its need.
+"""Email: to an initiative (a resident signed up, the centre decided on its need), and alert mails.
+
+Alert mails to residents are built by doemee.email_alerts and go out through
+`send_message`, the same way as the notices.
 
 With `DOEMEE_SMTP_HOST` set the message goes out over SMTP; without it (in
 development and tests) it is written as an .eml file to the outbox folder,
@@ -87,6 +90,11 @@ def build_moderation_message(notice: ModerationNotice, settings: Settings) -> Em
 def send_moderation_notice(notice: ModerationNotice, settings: Settings) -> Delivery:
     """Sends or files the notice; raises OSError (incl. SMTP errors) when it could not be delivered."""
     return _deliver(build_moderation_message(notice, settings), settings, "moderation", "moderation notice")
+
+
+def send_message(message: EmailMessage, settings: Settings, prefix: str, kind: str) -> Delivery:
+    """Sends or files a message built elsewhere; raises OSError (incl. SMTP errors) when it could not be delivered."""
+    return _deliver(message, settings, prefix, kind)
 
 
 def _deliver(message: EmailMessage, settings: Settings, prefix: str, kind: str) -> Delivery:

@@ -1,6 +1,7 @@
 """The right to be forgotten, for everything the collectives database holds.
 
-A resident's profile and alert subscriptions are deleted. Their sign-ups
+A resident's profile and alert subscriptions are deleted, with the email
+addresses given for alerts (confirmed or not). Their sign-ups
 stay as counts for the initiative but lose every personal field and the
 link to the resident. The conversation history lives in Rasa's tracker
 store and is deleted there (see rasa_addons.forgetting_tracker_store).
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from doemee.storage.models import AlertSubscription, Resident, SignUp
+from doemee.storage.models import AlertSubscription, EmailAlert, Resident, SignUp
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ def forget(session: Session, sender_id: str, channel: str | None = None) -> Forg
     blanked = session.execute(
         update(SignUp).where(SignUp.resident_id.in_(ids)).values(first_name=None, contact=None, resident_id=None)
     ).rowcount
+    owned = select(AlertSubscription.id).where(AlertSubscription.resident_id.in_(ids))
+    session.execute(delete(EmailAlert).where(EmailAlert.subscription_id.in_(owned)))
     subscriptions = session.execute(
         delete(AlertSubscription).where(AlertSubscription.resident_id.in_(ids))
     ).rowcount

@@ -30,6 +30,12 @@ class Settings:
     smtp_password: str | None = None
     mail_from: str = "DoeMee <noreply@doemee.example.org>"
     handoff_contact: str = "het Vrijwilligerscentrum, via info@vrijwilligerscentrum.example.org of 030 123 45 67"
+    # Where residents reach the gateway: the links in alert mails start here.
+    public_url: str = "http://localhost:8000"
+    # Signs the links in alert mails. Unset: a random key kept in `secret_file`,
+    # shared by the processes of one machine (see doemee.email_alerts.signing_key).
+    secret_key: str | None = None
+    secret_file: Path = PROJECT_ROOT / "var" / "secret_key"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -48,6 +54,8 @@ class Settings:
             smtp_password=env.get("DOEMEE_SMTP_PASSWORD") or None,
             mail_from=env.get("DOEMEE_MAIL_FROM") or defaults.mail_from,
             handoff_contact=env.get("DOEMEE_HANDOFF_CONTACT") or defaults.handoff_contact,
+            public_url=(env.get("DOEMEE_PUBLIC_URL") or defaults.public_url).rstrip("/"),
+            secret_key=env.get("DOEMEE_SECRET_KEY") or None,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from contextlib import asynccontextmanager
@@ -16,7 +18,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import origins, pages
+from bot.web import alert_pages, origins, pages
+from bot.web.alert_mailer import AlertMailer
 from bot.web.centres import Centre, load_centres
 from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
 from bot.web.config import GatewayConfig
@@ -258,12 +261,21 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         per_ip=RateLimiter(config.rate_per_ip),
     )
 
+    mailer = AlertMailer(gateway.db, config.mail, config.email_alert_interval_seconds)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         await gateway.rasa.start()
+        tasks = []
+        if config.email_alert_interval_seconds > 0:
+            tasks.append(asyncio.create_task(mailer.run_forever(), name="alert-mail"))
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await gateway.rasa.close()
             if gateway.database is not None:
                 gateway.database.dispose()
@@ -280,6 +292,7 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         Route("/api/news", preflight, methods=["OPTIONS"]),
         Route("/api/centres/{slug}", centre, methods=["GET"]),
         Route("/api/centres/{slug}", preflight, methods=["OPTIONS"]),
+        *alert_pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
@@ -289,4 +302,5 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
     )
     app.add_middleware(SecurityHeaders)
     app.state.gateway = gateway
+    app.state.mailer = mailer
     return app

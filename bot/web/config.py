@@ -10,6 +10,7 @@ from doemee.settings import PROJECT_ROOT, Settings
 
 DEFAULT_RASA_URL = "http://localhost:5005"
 DEFAULT_CENTRES_FILE = PROJECT_ROOT / "centres.yml"
+DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class GatewayConfig:
     rate_per_ip: int = 120
     rasa_timeout: float = 20.0
     max_message_chars: int = 1000
+    # Alert mails: how often the gateway's sender runs (0: not in this process), and
+    # the mail settings (SMTP or outbox, public URL, signing key) it and the mail links use.
+    email_alert_interval_seconds: float = DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS
+    mail: Settings = field(default_factory=Settings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewayConfig":
@@ -41,9 +46,19 @@ class GatewayConfig:
             rate_per_sender=int(env.get("DOEMEE_RATE_PER_SENDER") or defaults.rate_per_sender),
             rate_per_ip=int(env.get("DOEMEE_RATE_PER_IP") or defaults.rate_per_ip),
             rasa_timeout=float(env.get("DOEMEE_RASA_TIMEOUT") or defaults.rasa_timeout),
+            email_alert_interval_seconds=_interval(env.get("DOEMEE_EMAIL_ALERT_INTERVAL_SECONDS")),
+            mail=Settings.from_env(env),
         )
 
 
 def parse_origins(text: str) -> frozenset[str]:
     """`https://a.nl, https://b.nl/` -> exact origins, without trailing slashes."""
     return frozenset(part.strip().rstrip("/").lower() for part in text.split(",") if part.strip())
+
+
+def _interval(text: str | None) -> float:
+    """Seconds between rounds of the alert mail sender; "0" turns it off, anything else waits at least 1 s."""
+    if text is None or not text.strip():
+        return DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS
+    seconds = float(text)
+    return 0.0 if seconds <= 0 else max(seconds, 1.0)

@@ -25,6 +25,11 @@ def demo_page() -> str:
     return (TEMPLATES / "demo.html").read_text(encoding="utf-8")
 
 
+def layout(title: str, body: str) -> str:
+    """The frame every server-rendered page shares; `body` must already be escaped HTML."""
+    return _layout(title, body)
+
+
 def _layout(title: str, body: str) -> str:
     return (
         "<!doctype html>\n"

@@ -210,6 +210,34 @@ class AlertSubscription(Base):
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class EmailAlert(Base):
+    """Alerts for one subscription by email: the address, the consent and the double opt-in.
+
+    The address is kept apart from the search so that it can go on its own:
+    an unconfirmed request expires, unsubscribing or "vergeet mij" deletes
+    it, and nothing is ever mailed before `confirmed_at`. The links in the
+    mails carry `nonce`, so a link for an address that was changed or a row
+    that was deleted (SQLite may hand its id out again) never works again.
+    """
+
+    __tablename__ = "email_alert"
+    __table_args__ = (UniqueConstraint("subscription_id", name="uq_email_alert_subscription_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_subscription.id", ondelete="CASCADE", name="fk_email_alert_subscription_id_alert_subscription"),
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    # The consent as stated in the chat turn where the resident gave the address.
+    consent_text: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # True when asking for mail made the subscription: an expired request then takes it along.
+    made_subscription: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class SearchLog(Base):
     """One search, with nothing that identifies who searched."""
 

@@ -9,7 +9,6 @@ a stale model is retrained (it is a no-op when the model is current).
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -20,18 +19,9 @@ from sqlalchemy import select
 
 from doemee.storage.database import Database
 from doemee.storage.models import Resident, SignUp
-from scripts.stack import ROOT, Stack
-from tests.web.e2e_stack import shared_stack
+from scripts.stack import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="session")
-def stack(request, tmp_path_factory) -> Stack:
-    if (ROOT / ".venv-rasa" / ".installed").exists():
-        trained = subprocess.run(["make", "-s", "model"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
-        assert trained.returncode == 0, trained.stdout[-2000:] + trained.stderr[-2000:]
-    return shared_stack(request, tmp_path_factory)
 
 
 class Resident_:

@@ -21,7 +21,7 @@ else:
     from rasa.engine.storage.resource import Resource
     from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
     from rasa.nlu.utils.spacy_utils import SpacyNLP
-    from rasa.shared.nlu.constants import ENTITIES, TEXT
+    from rasa.shared.nlu.constants import ENTITIES
     from rasa.shared.nlu.training_data.message import Message
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from scripts.stack import Backoff
-from tests.support.processes import Console, alive, all_gone, kill_group, wait_until
+from tests.support.processes import Console, alive, all_gone, kill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 # A supervised stack of stand-ins, each in its own session like the real services, with short pauses.
