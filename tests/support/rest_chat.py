@@ -22,16 +22,22 @@ import httpx
 T = TypeVar("T")
 
 
-class RestChat:
-    """One resident on Rasa's REST channel: `await chat.say("hoi")` gives Rasa's list of messages."""
+# What the gateway tells Rasa about a widget resident (bot/web/app.py), without a centre's region.
+WIDGET = {"channel": "web"}
 
-    def __init__(self, client: httpx.AsyncClient, rasa_url: str, prefix: str = "t") -> None:
+
+class RestChat:
+    """One widget resident on Rasa's REST channel: `await chat.say("hoi")` gives Rasa's list of messages."""
+
+    def __init__(self, client: httpx.AsyncClient, rasa_url: str, prefix: str = "t", metadata: dict | None = None) -> None:
         self.client = client
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        self.metadata = WIDGET if metadata is None else metadata
 
     async def say(self, message: str) -> list[dict]:
-        response = await self.client.post(self.url, json={"sender": self.sender, "message": message})
+        body = {"sender": self.sender, "message": message, "metadata": self.metadata}
+        response = await self.client.post(self.url, json=body)
         response.raise_for_status()
         replies = response.json()
         return replies if isinstance(replies, list) else []
@@ -59,7 +65,7 @@ def http_client(timeout: float = 180.0) -> httpx.AsyncClient:
 BOOKKEEPING_SLOTS = frozenset({
     "requested_slot", "geo", "location_candidates", "shown_ids", "result_offset", "opportunity_title",
     "initiative_name", "contact_kind", "conversation_forgotten", "typed_choice", "choice_candidates", "detailed_id",
-    "need_correcting",
+    "need_correcting", "session_started_metadata",
 })
 
 
