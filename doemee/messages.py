@@ -62,18 +62,22 @@ NEWS_SIGN_UP = "Aanmelden: {title}"
 BUTTON_RETRY = "Probeer opnieuw"
 
 
+def _where(match: Match) -> str:
+    """Where a new opportunity is, in the few words an alert has room for."""
+    view = match.opportunity
+    if view.remote:
+        return "op afstand"
+    if match.distance_km < 1:
+        return f"{view.place}, minder dan 1 km"
+    return f"{view.place}, {dutch_km(match.distance_km, 0)} km"
+
+
 def _news(opening: str, matches: Sequence[Match], closing: str) -> str:
     """The body both news channels share: one short entry per new opportunity."""
     lines = [opening]
     for match in matches:
         view = match.opportunity
-        if view.remote:
-            where = "op afstand"
-        elif match.distance_km < 1:
-            where = f"{view.place}, minder dan 1 km"
-        else:
-            where = f"{view.place}, {dutch_km(match.distance_km, 0)} km"
-        lines.append(f"\n• {view.title}\n  {view.initiative} ({where})")
+        lines.append(f"\n• {view.title}\n  {view.initiative} ({_where(match)})")
     lines.append(closing)
     return "\n".join(lines)
 
@@ -1367,14 +1371,8 @@ def email_alert_body(matches: Sequence[Match], links: Sequence[str], unsubscribe
     blocks = [alert_intro(len(matches))]
     for match, link in zip(matches, links):
         view = match.opportunity
-        if view.remote:
-            where = "op afstand"
-        elif match.distance_km < 1:
-            where = f"{view.place}, minder dan 1 km"
-        else:
-            where = f"{view.place}, {dutch_km(match.distance_km, 0)} km"
         more = f"\n  Lees meer: {link.strip()}" if link.strip() else ""
-        blocks.append(f"- {view.title}\n  {view.initiative} ({where}){more}")
+        blocks.append(f"- {view.title}\n  {view.initiative} ({_where(match)}){more}")
     blocks.append(
         "Meedoen? Vraag het aan de chat op de website. Die helpt je met aanmelden.\n"
         "Je krijgt hooguit één mail per dag."
