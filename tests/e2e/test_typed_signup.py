@@ -77,7 +77,7 @@ def test_a_first_name_after_results_is_kept_and_the_result_asked_with_buttons(st
 
 def test_an_address_after_results_is_kept_and_never_searches_again(stack):
     resident = Resident_(stack)
-    _results(resident, "ik woon in enschede, iets met taal")
+    _results(resident, "ik woon in enschede en wil iets met taal doen")
     asked = resident.say("marieke@example.nl")
     assert not _is_results(asked) and "Voor welke plek" in _text(asked)
     assert "Hoe heet je?" in _text(resident.say("nummer 2"))
