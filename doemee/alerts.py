@@ -29,7 +29,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, delete, exists, or_, select, update
@@ -39,7 +39,7 @@ from doemee.geo.distance import haversine_km
 from doemee.matching.engine import find
 from doemee.matching.query import DEFAULT_RADIUS_KM, Match, SearchQuery
 from doemee.residents import find_resident, get_or_create
-from doemee.storage.models import AlertSubscription, EmailAlert, Opportunity, Resident, Status
+from doemee.storage.models import AlertSubscription, EmailAlert, Opportunity, Resident, Status, as_utc
 
 MIN_INTERVAL = timedelta(days=1)
 MAX_PER_ALERT = 5
@@ -113,7 +113,7 @@ def due_alerts(session: Session, now: datetime, channel: str | None = None) -> l
     statement = _subscriptions().where(~_mailed())
     if channel is not None:
         statement = statement.where(Resident.channel == channel)
-    return _news(session, session.execute(statement).all(), _aware(now))
+    return _news(session, session.execute(statement).all(), as_utc(now))
 
 
 def news_for(session: Session, channel: str, sender_id: str, now: datetime) -> list[DueAlert]:
@@ -123,7 +123,7 @@ def news_for(session: Session, channel: str, sender_id: str, now: datetime) -> l
     the next comes no sooner than a day later, as on a channel that pushes.
     """
     statement = _subscriptions().where(Resident.channel == channel, Resident.sender_id == sender_id, ~_mailed())
-    moment = _aware(now)
+    moment = as_utc(now)
     due = _news(session, session.execute(statement).all(), moment)
     for alert in due:
         mark_sent(session, alert.subscription_id, moment)
@@ -134,7 +134,7 @@ def news_for(session: Session, channel: str, sender_id: str, now: datetime) -> l
 def due_by_email(session: Session, now: datetime) -> list[DueAlert]:
     """Every subscription with a confirmed email address and news to mail now."""
     confirmed = exists().where(EmailAlert.subscription_id == AlertSubscription.id, EmailAlert.confirmed_at.is_not(None))
-    return _news(session, session.execute(_subscriptions().where(confirmed)).all(), _aware(now))
+    return _news(session, session.execute(_subscriptions().where(confirmed)).all(), as_utc(now))
 
 
 def claim(session: Session, subscription_id: int, now: datetime) -> bool:
@@ -144,7 +144,7 @@ def claim(session: Session, subscription_id: int, now: datetime) -> bool:
     read the same due alert: the second finds a send less than a day ago and
     changes nothing. Commit before sending, so the claim is visible.
     """
-    moment = _aware(now)
+    moment = as_utc(now)
     result = session.execute(
         update(AlertSubscription)
         .where(
@@ -160,7 +160,7 @@ def release(session: Session, alert: DueAlert, claimed_at: datetime) -> None:
     """Undoes a claim whose message could not be delivered, so the next round tries again."""
     session.execute(
         update(AlertSubscription)
-        .where(AlertSubscription.id == alert.subscription_id, AlertSubscription.last_sent_at == _aware(claimed_at))
+        .where(AlertSubscription.id == alert.subscription_id, AlertSubscription.last_sent_at == as_utc(claimed_at))
         .values(last_sent_at=alert.last_sent_at)
     )
 
@@ -169,7 +169,7 @@ def mark_sent(session: Session, subscription_id: int, now: datetime) -> None:
     """Records the push, which starts the next 24-hour wait and moves the "new since" mark."""
     subscription = session.get(AlertSubscription, subscription_id)
     if subscription is not None:
-        subscription.last_sent_at = _aware(now)
+        subscription.last_sent_at = as_utc(now)
 
 
 class _Fresh(NamedTuple):
@@ -198,9 +198,9 @@ def _mailed() -> ColumnElement[bool]:
 def _news(session: Session, rows: Sequence, now: datetime) -> list[DueAlert]:
     waiting: list[tuple[AlertSubscription, Resident, datetime]] = []
     for subscription, resident in rows:
-        last = _aware(subscription.last_sent_at) if subscription.last_sent_at else None
+        last = as_utc(subscription.last_sent_at) if subscription.last_sent_at else None
         if last is None or now - last >= MIN_INTERVAL:
-            waiting.append((subscription, resident, last or _aware(subscription.created_at)))
+            waiting.append((subscription, resident, last or as_utc(subscription.created_at)))
     if not waiting:
         return []
     fresh = _published_between(session, min(since for _, _, since in waiting), now)
@@ -231,7 +231,7 @@ def _published_between(session: Session, since: datetime, now: datetime) -> list
             Opportunity.published_at <= now,
         ).order_by(Opportunity.published_at)
     ).all()
-    return [_Fresh(_aware(r[0]), *r[1:]) for r in rows]
+    return [_Fresh(as_utc(r[0]), *r[1:]) for r in rows]
 
 
 def _may_fit(subscription: AlertSubscription, fresh: _Fresh) -> bool:
@@ -259,10 +259,6 @@ def _new_matches(session: Session, subscription: AlertSubscription, since: datet
     )
     return tuple(m for m in find(session, query).matches if m.within_radius)
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _joined(values: Iterable[str]) -> str:

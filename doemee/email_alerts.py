@@ -29,7 +29,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -51,7 +51,7 @@ from doemee.opportunities import is_valid_email
 from doemee.residents import find_resident
 from doemee.settings import Settings
 from doemee.storage.database import Database
-from doemee.storage.models import AlertSubscription, EmailAlert, utcnow
+from doemee.storage.models import AlertSubscription, EmailAlert, as_utc, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def request(
     confirmation (the old link stops working). An address this resident
     confirmed before counts at once: they proved it is theirs.
     """
-    moment = _aware(now or utcnow())
+    moment = as_utc(now or utcnow())
     subscription, made = subscribe(session, channel, sender_id, criteria)
     if made:
         subscription.created_at = moment  # news is what turns up after this moment
@@ -153,7 +153,7 @@ def request(
 
 
 def confirmation_link(email_alert: EmailAlert, settings: Settings, now: datetime | None = None) -> str:
-    issued = _aware(now or utcnow())
+    issued = as_utc(now or utcnow())
     serializer = URLSafeTimedSerializer(
         signing_key(settings), salt=_CONFIRM_SALT, signer=_signer_at(issued),
     )
@@ -168,13 +168,13 @@ def unsubscribe_link(email_alert: EmailAlert, settings: Settings) -> str:
 
 def confirmation_state(session: Session, token: str, settings: Settings, now: datetime | None = None) -> Link:
     """What a confirmation link is, without changing anything (the page shown on GET)."""
-    found = _confirmable(session, token, settings, _aware(now or utcnow()))
+    found = _confirmable(session, token, settings, as_utc(now or utcnow()))
     return found if isinstance(found, Link) else Link.OPEN
 
 
 def confirm(session: Session, token: str, settings: Settings, now: datetime | None = None) -> Link:
     """Confirms the address the link was made for; using the link again changes nothing."""
-    moment = _aware(now or utcnow())
+    moment = as_utc(now or utcnow())
     found = _confirmable(session, token, settings, moment)
     if isinstance(found, Link):
         return found
@@ -203,7 +203,7 @@ def unsubscribe(session: Session, token: str, settings: Settings) -> Link:
 
 def purge_unconfirmed(session: Session, now: datetime | None = None) -> int:
     """Deletes requests nobody confirmed in time, with the subscription when the request made it."""
-    cutoff = _aware(now or utcnow()) - CONFIRM_WITHIN
+    cutoff = as_utc(now or utcnow()) - CONFIRM_WITHIN
     stale = (EmailAlert.confirmed_at.is_(None), EmailAlert.consented_at <= cutoff)
     made = list(session.scalars(select(EmailAlert.subscription_id).where(*stale, EmailAlert.made_subscription.is_(True))))
     purged = int(session.execute(delete(EmailAlert).where(*stale)).rowcount or 0)
@@ -221,7 +221,7 @@ def send_confirmation(database: Database, email_alert_id: int, settings: Setting
     Raises OSError when the mail could not be delivered; the claim is undone
     then, so the next round of the sender tries again.
     """
-    moment = _aware(now or utcnow())
+    moment = as_utc(now or utcnow())
     with database.session() as session:
         prepared = _claim_confirmation(session, email_alert_id, moment, settings)
     if prepared is None:
@@ -241,7 +241,7 @@ def send_confirmation(database: Database, email_alert_id: int, settings: Setting
 
 def send_alerts(database: Database, settings: Settings, now: datetime | None = None) -> int:
     """Mails every confirmed subscription's news; returns how many mails went out."""
-    moment = _aware(now or utcnow())
+    moment = as_utc(now or utcnow())
     with database.session() as session:
         due = due_by_email(session, moment)
     sent = 0
@@ -266,7 +266,7 @@ def send_alerts(database: Database, settings: Settings, now: datetime | None = N
 
 def run_once(database: Database, settings: Settings, now: datetime | None = None) -> Round:
     """One round of the sender: forget what expired, mail pending links, mail the news."""
-    moment = _aware(now or utcnow())
+    moment = as_utc(now or utcnow())
     with database.session() as session:
         purged = purge_unconfirmed(session, moment)
         waiting = list(session.scalars(
@@ -346,14 +346,14 @@ def _confirmable(session: Session, token: str, settings: Settings, now: datetime
     payload = _payload(value)
     if payload is None:
         return Link.INVALID
-    if now - _aware(issued) > CONFIRM_WITHIN:
+    if now - as_utc(issued) > CONFIRM_WITHIN:
         return Link.EXPIRED
     row = _row(session, *payload)
     if row is None:
         return Link.GONE
     if row.confirmed_at is not None:
         return Link.ALREADY
-    if now - _aware(row.consented_at) > CONFIRM_WITHIN:
+    if now - as_utc(row.consented_at) > CONFIRM_WITHIN:
         return Link.EXPIRED
     return row
 
@@ -451,9 +451,5 @@ def summary_of(subscription: AlertSubscription) -> str:
 
 
 def _recent(moment: datetime | None, now: datetime) -> bool:
-    return moment is not None and now - _aware(moment) < RESEND_AFTER
+    return moment is not None and now - as_utc(moment) < RESEND_AFTER
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -20,7 +20,7 @@ from doemee.categories import LABELS
 from doemee.notify import Delivery, ModerationNotice, send_moderation_notice
 from doemee.opportunities import publish
 from doemee.settings import Settings
-from doemee.storage.models import Initiative, Opportunity, Status
+from doemee.storage.models import Initiative, Opportunity, Status, as_utc
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def list_concepts(session: Session) -> list[Concept]:
             id=o.id, initiative=i.name, title=o.title, description=o.description, category=o.category,
             category_label=LABELS.get(o.category, o.category), postcode=o.postcode, place=o.place,
             time_commitment=o.time_commitment, contact_email=o.contact_email,
-            created_at=_aware(o.created_at),
+            created_at=as_utc(o.created_at),
         )
         for o, i in session.execute(statement)
     ]
@@ -137,7 +137,3 @@ def _decision(opportunity: Opportunity, approved: bool, reason: str | None = Non
         contact_email=opportunity.contact_email, reason=reason,
     )
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

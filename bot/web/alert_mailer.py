@@ -14,17 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from doemee.email_alerts import Round, run_once
 from doemee.settings import Settings
 from doemee.storage.database import Database
+from doemee.storage.models import utcnow
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class AlertMailer:

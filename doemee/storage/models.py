@@ -34,6 +34,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time DoeMee stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _lat_band_of_insert(context: DefaultExecutionContext) -> int:
     """Bulk inserts of plain rows get their band too (the ORM sets it when lat is set)."""
     return lat_band(context.get_current_parameters()["lat"])
