@@ -23,7 +23,6 @@ from actions.tracker import (
     NO_PREFERENCE,
     ask_again_if_unanswered,
     asks_something_else,
-    chosen_position,
     entity_values,
     int_or_none,
     is_answer,
@@ -36,6 +35,7 @@ from actions.tracker import (
 )
 from doemee import messages
 from doemee.categories import SLUGS, parse_interests, slugs_in
+from doemee.choosing import chosen_position
 from doemee.geo import wording
 from doemee.geo.index import get_geo_index
 from doemee.geo.types import Location, Outcome

@@ -22,10 +22,10 @@ from actions.choice import (
 )
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    ask_again_if_unanswered, channel_of, is_answer, latest_intent, latest_text, mentions_position, record_id,
+    ask_again_if_unanswered, channel_of, is_answer, latest_intent, latest_text, record_id,
 )
 from doemee import messages
-from doemee.choosing import content_words
+from doemee.choosing import content_words, mentions_position
 from doemee.notify import SignUpNotice, send_signup_notice
 from doemee.residents import Contact, parse_contact, parse_first_name
 from doemee.settings import get_settings

@@ -9,7 +9,6 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from doemee import choosing
 
 # Intents that interrupt a form rather than answer its question.
 INTERRUPTIONS: frozenset[str] = frozenset({
@@ -164,21 +163,12 @@ def ask_again_if_unanswered(
     return [SlotSet(asked, tracker.get_slot(asked))]
 
 
-def mentions_position(text: str) -> bool:
-    return choosing.mentions_position(text)
-
-
 def says_no_preference(text: str) -> bool:
     return bool(_NO_PREFERENCE.search(text or ""))
 
 
 def says_something_else(text: str) -> bool:
     return bool(_SOMETHING_ELSE.search(text or ""))
-
-
-def chosen_position(text: str, count: int, first_number: int = 1) -> int | None:
-    """The 1-based position a resident picks: "de eerste", "nummer 2", "3", "de laatste"."""
-    return choosing.chosen_position(text, count, first_number)
 
 
 def int_or_none(value: Any) -> int | None:
