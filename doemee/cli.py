@@ -106,10 +106,15 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
 
     sub = command("import-csv", cmd_import_csv)
     sub.add_argument("file", metavar="FILE", help=text["import-csv.file"])
+    sub.add_argument("--centre", metavar="SLUG", default=None, help=text["import-csv.centre"])
     sub.add_argument("--replace", action="store_true", help=text["import-csv.replace"])
 
     sub = command("export-csv", cmd_export_csv)
     sub.add_argument("file", metavar="FILE", help=text["export-csv.file"])
+    sub.add_argument("--centre", metavar="SLUG", default=None, help=text["export-csv.centre"])
+
+    sub = command("centres-sync", cmd_centres_sync)
+    sub.add_argument("file", metavar="FILE", nargs="?", default=None, help=text["centres-sync.file"])
 
     sub = command("match", cmd_match)
     sub.add_argument("--postcode", metavar="PC", help=text["match.postcode"])
@@ -152,12 +157,35 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
 
 def _database():
     """The configured database, migrated: every command works on a fresh one."""
+    from doemee.centres import CentreConfigError
     from doemee.settings import get_settings
     from doemee.storage.database import Database
 
     database = Database(get_settings().database_url)
-    database.migrate()
+    try:
+        database.migrate()
+    except CentreConfigError as error:  # the migration that first reads centres.yml
+        raise CliError(error.dutch) from None
     return database
+
+
+def _centre(session, slug: str | None):
+    """The centre `slug` names; without a slug the first centre (an import's default)."""
+    from sqlalchemy import select
+
+    from doemee.attribution import centre_for_slug, default_centre
+    from doemee.storage.models import Centre
+
+    if slug is None:
+        centre = default_centre(session)
+        if centre is None:
+            raise CliError(messages.CENTRES_NONE)
+        return centre
+    centre = centre_for_slug(session, slug.strip())
+    if centre is None:
+        known = list(session.scalars(select(Centre.slug).order_by(Centre.position, Centre.id)))
+        raise CliError(messages.centre_unknown(slug.strip(), known))
+    return centre
 
 
 def _geo():
@@ -181,6 +209,8 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     from doemee.exchange.importer import import_items
 
     database = _database()
+    with database.session() as session:
+        _centre(session, args.centre)  # an unknown centre fails before the file is read
     geo = _geo()
     parsed = read_file(Path(args.file), geo)
     if not parsed.ok:
@@ -188,7 +218,8 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     for warning in parsed.warnings:
         _warn(warning)
     with database.session() as session:
-        report = import_items(session, geo, parsed.items, replace=args.replace)
+        centre = _centre(session, args.centre)
+        report = import_items(session, geo, parsed.items, replace=args.replace, centre=centre)
     _say(messages.csv_imported(report.new, report.updated, report.removed))
     return EXIT_OK
 
@@ -200,9 +231,13 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     database = _database()
     if path.is_dir() or not (path.parent if str(path.parent) else Path(".")).is_dir():
         raise CliError(messages.csv_cannot_write(str(path)))
+    if args.centre is not None:
+        with database.session() as session:
+            _centre(session, args.centre)
     try:
         with database.session() as session:
-            count = export_file(session, path)
+            centre = _centre(session, args.centre) if args.centre is not None else None  # None: every centre
+            count = export_file(session, path, centre=centre)
     except OSError:
         raise CliError(messages.csv_cannot_write(str(path))) from None
     _say(messages.csv_exported(count, str(path)))
@@ -255,6 +290,26 @@ def _interests(text: str) -> frozenset[str]:
     if unknown:
         raise CliError(messages.cli_unknown_interests(unknown, [c.slug for c in CATEGORIES]))
     return frozenset(slugs)
+
+
+def cmd_centres_sync(args: argparse.Namespace) -> int:
+    from doemee.centre_sync import sync_file
+    from doemee.centres import CentreConfigError
+    from doemee.settings import get_settings
+
+    path = Path(args.file) if args.file else get_settings().centres_file
+    database = _database()
+    try:
+        with database.session() as session:
+            report = sync_file(session, path)
+    except CentreConfigError as error:
+        raise CliError(error.dutch) from None
+    for code, slugs in sorted(report.overlaps.items()):
+        _warn(messages.centre_overlap(code, slugs))
+    for slug, count in report.kept.items():
+        _warn(messages.centre_kept(slug, count))
+    _say(messages.centres_synced(len(report.new), len(report.updated), len(report.removed)))
+    return EXIT_OK
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -562,6 +617,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
         return EXIT_OK
     except Exception as error:  # the promise: never a traceback without DOEMEE_DEBUG
+        if _is_no_centre(error):
+            _warn(messages.CENTRES_NONE)
+            return EXIT_BAD_INPUT
         if os.environ.get("DOEMEE_DEBUG") == "1":
             traceback.print_exc()
         _warn(_unexpected(error))
@@ -577,6 +635,13 @@ def _unexpected(error: Exception) -> str:
     if _is_database_down(error):
         return messages.CLI_DATABASE_DOWN
     return messages.CLI_UNEXPECTED
+
+
+def _is_no_centre(error: Exception) -> bool:
+    """A write that needs a centre, on a database without any (the domain is imported lazily)."""
+    from doemee.attribution import NoCentre
+
+    return isinstance(error, NoCentre)
 
 
 def _is_database_down(error: Exception) -> bool:

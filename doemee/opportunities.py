@@ -2,7 +2,10 @@
 
 CSV import, the demo data, the chat's post_need and a web portal all write
 opportunities; they share this module so the rules (what is valid, where a
-postcode lies, when something is closed) are the same for every door.
+postcode lies, when something is closed, which centre owns it) are the same
+for every door. A door that knows its centre names it (an import, a
+centre's widget); otherwise an opportunity goes to the centre whose region
+holds its municipality, else to the first centre.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from doemee import messages
+from doemee.attribution import region_owners, require_default_centre
 from doemee.categories import SLUGS
 from doemee.geo.postcodes import normalise_postcode
 from doemee.geo.types import Location
-from doemee.storage.models import DAY_PARTS, Initiative, Opportunity, Status, TimeCommitment
+from doemee.storage.models import DAY_PARTS, Centre, Initiative, Opportunity, Status, TimeCommitment
 
 # Field limits: the model's column sizes, and a sane bound for free text.
 LIMITS: dict[str, int] = {
@@ -178,42 +182,68 @@ def save(
     is_demo: bool = False,
     status: str | None = None,
     today: date | None = None,
+    centre: Centre | None = None,
 ) -> Opportunity:
-    """Creates or updates the opportunity `(source, external_id)` (see `Writer.upsert`)."""
-    return Writer(session, geo, source, is_demo=is_demo, today=today).upsert(item, status)[0]
+    """Creates or updates the opportunity `(centre, source, external_id)` (see `Writer.upsert`).
+
+    Without `centre` (a need posted on Telegram, say) the region around
+    the postcode decides, else the first centre; raises NoCentre when the
+    database holds no centre at all.
+    """
+    return Writer(session, geo, source, is_demo=is_demo, today=today, centre=centre).upsert(item, status)[0]
 
 
 class Writer:
-    """Saves opportunities of one source into one session.
+    """Saves opportunities of one source, for one centre or by region, into one session.
 
-    With `bulk`, the source's existing opportunities and all initiatives are
-    read once up front, so importing thousands of rows costs no query per
-    row; without it, each save looks up just what it needs (a chat's post_need).
+    With `bulk`, the source's existing opportunities, all initiatives and the
+    regions are read once up front, so importing thousands of rows costs no
+    query per row; without it, each save looks up just what it needs (a
+    chat's post_need).
     """
 
     def __init__(
         self, session: Session, geo: Geography, source: str, is_demo: bool = False,
-        today: date | None = None, bulk: bool = False,
+        today: date | None = None, bulk: bool = False, centre: Centre | None = None,
     ) -> None:
         self.session = session
         self.geo = geo
         self.source = source
         self.is_demo = is_demo
         self.today = today
-        self._opportunities: dict[str, Opportunity] | None = None
+        self.centre = centre
+        self._opportunities: dict[tuple[int, str], Opportunity] | None = None
         self._initiatives: dict[str, Initiative] | None = None
+        self._owners: dict[str, int] | None = None
+        self._default_centre_id: int | None = None
         if bulk:
-            self._opportunities = {
-                o.external_id: o
-                for o in session.scalars(select(Opportunity).where(Opportunity.source == source))
-            }
+            mine = select(Opportunity).where(Opportunity.source == source)
+            if centre is not None:
+                mine = mine.where(Opportunity.centre_id == centre.id)
+            else:
+                self._owners = region_owners(session)
+            self._opportunities = {(o.centre_id, o.external_id): o for o in session.scalars(mine)}
             self._initiatives = {i.name: i for i in session.scalars(select(Initiative))}
 
-    def _existing(self, external_id: str) -> Opportunity | None:
+    def _centre_id(self, municipality_code: str | None) -> int:
+        """The named centre, else the region's owner, else the first centre."""
+        if self.centre is not None:
+            return self.centre.id
+        owners = self._owners if self._owners is not None else region_owners(self.session)
+        if municipality_code and municipality_code in owners:
+            return owners[municipality_code]
+        if self._default_centre_id is None:
+            self._default_centre_id = require_default_centre(self.session).id
+        return self._default_centre_id
+
+    def _existing(self, centre_id: int, external_id: str) -> Opportunity | None:
         if self._opportunities is not None:
-            return self._opportunities.get(external_id)
+            return self._opportunities.get((centre_id, external_id))
         return self.session.scalar(
-            select(Opportunity).where(Opportunity.source == self.source, Opportunity.external_id == external_id)
+            select(Opportunity).where(
+                Opportunity.centre_id == centre_id, Opportunity.source == self.source,
+                Opportunity.external_id == external_id,
+            )
         )
 
     def _initiative(self, item: OpportunityInput) -> Initiative:
@@ -237,7 +267,7 @@ class Writer:
         return initiative
 
     def upsert(self, item: OpportunityInput, status: str | None = None) -> tuple[Opportunity, bool]:
-        """Creates or updates `(source, item.external_id)`; True when new.
+        """Creates or updates `(centre, source, item.external_id)`; True when new.
 
         Call `validate` first: an invalid item raises ValueError here.
         `status` None means "open" for new items; an update keeps "filled"
@@ -253,14 +283,15 @@ class Writer:
         if postcode is None or location is None:
             raise ValueError("the postcode is no longer known to the geography")
 
+        centre_id = self._centre_id(location.municipality_code or None)
         initiative = self._initiative(item)
-        opportunity = self._existing(item.external_id)
+        opportunity = self._existing(centre_id, item.external_id)
         created = opportunity is None
         if opportunity is None:
-            opportunity = Opportunity(source=self.source, external_id=item.external_id)
+            opportunity = Opportunity(source=self.source, external_id=item.external_id, centre_id=centre_id)
             self.session.add(opportunity)
             if self._opportunities is not None:
-                self._opportunities[item.external_id] = opportunity
+                self._opportunities[(centre_id, item.external_id)] = opportunity
             wanted = status or Status.OPEN.value
         elif status is not None:
             wanted = status

@@ -29,6 +29,8 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "DoeMee <noreply@doemee.example.org>"
+    # Seeds and updates the centres (`doemee centres-sync`); the gateway reads it at start-up.
+    centres_file: Path = PROJECT_ROOT / "centres.yml"
     handoff_contact: str = "het Vrijwilligerscentrum, via info@vrijwilligerscentrum.example.org of 030 123 45 67"
     # Where residents reach the gateway: the links in alert mails start here.
     public_url: str = "http://localhost:8000"
@@ -53,6 +55,7 @@ class Settings:
             smtp_user=env.get("DOEMEE_SMTP_USER") or None,
             smtp_password=env.get("DOEMEE_SMTP_PASSWORD") or None,
             mail_from=env.get("DOEMEE_MAIL_FROM") or defaults.mail_from,
+            centres_file=Path(env.get("DOEMEE_CENTRES_FILE") or defaults.centres_file),
             handoff_contact=env.get("DOEMEE_HANDOFF_CONTACT") or defaults.handoff_contact,
             public_url=(env.get("DOEMEE_PUBLIC_URL") or defaults.public_url).rstrip("/"),
             secret_key=env.get("DOEMEE_SECRET_KEY") or None,

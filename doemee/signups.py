@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from doemee.residents import Contact, get_or_create, remember_contact
-from doemee.storage.models import Initiative, Opportunity, SignUp, Status, utcnow
+from doemee.storage.models import Centre, Initiative, Opportunity, SignUp, Status, utcnow
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,13 @@ def sign_up(
     contact: Contact,
     consent_text: str,
     now: datetime | None = None,
+    centre: Centre | None = None,
 ) -> SignUpOutcome:
-    """Stores the sign-up once; a second call for the same resident and opportunity returns the first."""
+    """Stores the sign-up once; a second call for the same resident and opportunity returns the first.
+
+    `centre` is the one whose widget (or region, on Telegram) the resident
+    came through, for that centre's own counts; None when nobody knows.
+    """
     target = opportunity_contact(session, opportunity_id)
     if target is None:
         raise OpportunityUnavailable(opportunity_id)
@@ -89,6 +94,7 @@ def sign_up(
                 first_name=first_name,
                 contact=contact.value,
                 consent_text=consent_text,
+                centre_id=centre.id if centre is not None else None,
                 consented_at=moment,
                 created_at=moment,
             )

@@ -8,9 +8,16 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import delete
 
+from doemee.centre_sync import sync_centres
+from doemee.centres import load_centres
+from doemee.settings import PROJECT_ROOT
 from doemee.storage.database import Database
 from doemee.storage.models import Base, Category
 from tests.support.postgres import PostgresCluster
+
+
+# Every test starts with the repository's centres: utrecht first, then amsterdam.
+SEEDED_CENTRES = load_centres(PROJECT_ROOT / "centres.yml")
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +45,12 @@ def _migrated(request) -> dict[str, Database]:
 
 
 def _empty(database: Database) -> None:
+    """Every table emptied but the categories; the centres of centres.yml back, as a migration leaves them."""
     with database.session() as session:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name != Category.__tablename__:
                 session.execute(delete(table))
+        sync_centres(session, SEEDED_CENTRES)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

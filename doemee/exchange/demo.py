@@ -1,7 +1,9 @@
 """The demo dataset: loaded through the normal import, removable in one go.
 
 Demo rows use source "demo" and carry `is_demo`, so removing them never
-touches what a volunteer centre imported itself.
+touches what a volunteer centre imported itself. The demo data spans the
+country, so each row goes to the centre whose region holds it, and the
+rest to the first centre: every centre's widget shows its own examples.
 """
 
 from __future__ import annotations

@@ -18,17 +18,21 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from doemee.exchange.csv_format import write_rows
-from doemee.storage.models import Opportunity, Status
+from doemee.storage.models import Centre, Opportunity, Status
 
 
-def open_rows(session: Session, today: date | None = None) -> list[dict[str, str]]:
+def open_rows(session: Session, today: date | None = None, centre: Centre | None = None) -> list[dict[str, str]]:
+    """Every open row, or only `centre`'s (what that centre can import again)."""
     today = today or date.today()
-    opportunities = session.scalars(
+    statement = (
         select(Opportunity)
         .options(selectinload(Opportunity.initiative))
         .where(Opportunity.status == Status.OPEN.value)
         .where(or_(Opportunity.valid_until.is_(None), Opportunity.valid_until >= today))
-    ).all()
+    )
+    if centre is not None:
+        statement = statement.where(Opportunity.centre_id == centre.id)
+    opportunities = session.scalars(statement).all()
     ordered = sorted(opportunities, key=lambda o: (o.external_id, o.source, o.id))
     return [_row(o) for o in ordered]
 
@@ -51,9 +55,9 @@ def _row(opportunity: Opportunity) -> dict[str, str]:
     }
 
 
-def export_file(session: Session, path: Path, today: date | None = None) -> int:
+def export_file(session: Session, path: Path, today: date | None = None, centre: Centre | None = None) -> int:
     """Writes the file atomically (a half-written export never replaces a good one)."""
-    rows = open_rows(session, today)
+    rows = open_rows(session, today, centre)
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=".doemee-export-", suffix=".csv", dir=directory)
     try:

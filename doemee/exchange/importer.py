@@ -4,7 +4,9 @@
 file: those are updated in place, so their ids and the sign-ups residents
 made for them survive. Only opportunities absent from the new file are
 removed (their sign-ups go with them, as the models cascade), and so are
-initiatives left with no opportunity at all.
+initiatives left with no opportunity at all. An import is one centre's, so
+`--replace` looks only at that centre's earlier imports: another centre's
+listings (and their residents' sign-ups) are never touched.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from doemee.opportunities import Geography, OpportunityInput, Writer
-from doemee.storage.models import Initiative, Opportunity
+from doemee.storage.models import Centre, Initiative, Opportunity
 
 CSV_SOURCE = "csv"
 _CHUNK = 500
@@ -46,29 +48,39 @@ def import_items(
     is_demo: bool = False,
     replace: bool = False,
     today: date | None = None,
+    centre: Centre | None = None,
 ) -> ImportReport:
-    """Upserts every item; with `replace`, removes this source's other opportunities."""
+    """Upserts every item for `centre`; with `replace`, removes that centre's other opportunities of this source.
+
+    Without `centre` each item goes to the centre whose region holds it
+    (else the first centre), and `replace` then covers the whole source:
+    that is the demo data, which belongs to no one centre.
+    """
     report = ImportReport()
-    writer = Writer(session, geo, source, is_demo=is_demo, today=today, bulk=True)
+    writer = Writer(session, geo, source, is_demo=is_demo, today=today, bulk=True, centre=centre)
+    written = []
     for item in items:
-        _, created = writer.upsert(item)
+        opportunity, created = writer.upsert(item)
+        written.append(opportunity)
         if created:
             report.new += 1
         else:
             report.updated += 1
     session.flush()
     if replace:
-        report.removed = remove_absent(session, source, {item.external_id for item in items})
+        report.removed = remove_absent(session, source, {o.id for o in written}, centre)
     return report
 
 
-def remove_absent(session: Session, source: str, keep: set[str]) -> int:
+def remove_absent(session: Session, source: str, keep: set[int], centre: Centre | None = None) -> int:
+    """Deletes the opportunities of `source` (of `centre`, when given) whose id is not in `keep`."""
+    scope = select(Opportunity.id, Opportunity.initiative_id).where(Opportunity.source == source)
+    if centre is not None:
+        scope = scope.where(Opportunity.centre_id == centre.id)
     stale = [
         (opportunity_id, initiative_id)
-        for opportunity_id, external_id, initiative_id in session.execute(
-            select(Opportunity.id, Opportunity.external_id, Opportunity.initiative_id).where(Opportunity.source == source)
-        )
-        if external_id not in keep
+        for opportunity_id, initiative_id in session.execute(scope)
+        if opportunity_id not in keep
     ]
     ids = [opportunity_id for opportunity_id, _ in stale]
     for start in range(0, len(ids), _CHUNK):

@@ -37,7 +37,7 @@ from doemee.matching.scoring import (
     page_of,
 )
 from doemee.storage.database import Database
-from doemee.storage.models import Opportunity, SearchLog, Status
+from doemee.storage.models import Centre, Opportunity, SearchLog, Status
 
 REMOTE_FIRST_CHUNK = 32
 
@@ -156,14 +156,21 @@ async def find_async(database: Database, query: SearchQuery) -> MatchResult:
     return await database.run_sync(lambda session: find(session, query))
 
 
-def record_search(session: Session, query: SearchQuery, result: MatchResult) -> SearchLog:
-    """Logs a search for unmet-demand statistics: area and interests only, never who asked."""
+def record_search(
+    session: Session, query: SearchQuery, result: MatchResult, centre: Centre | None = None,
+) -> SearchLog:
+    """Logs a search for unmet-demand statistics: area and interests only, never who asked.
+
+    `centre` is the one whose widget (or region) the search came through, so
+    each centre can count its own; None keeps the search in the global count only.
+    """
     log = SearchLog(
         interests=",".join(sorted(query.interests)),
         pc4=query.pc4,
         municipality_code=query.municipality_code,
         result_count=len(result.matches),
         within_radius_count=result.total_within_radius,
+        centre_id=centre.id if centre is not None else None,
     )
     session.add(log)
     session.flush()

@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -42,6 +44,23 @@ def as_utc(moment: datetime) -> datetime:
 def _lat_band_of_insert(context: DefaultExecutionContext) -> int:
     """Bulk inserts of plain rows get their band too (the ORM sets it when lat is set)."""
     return lat_band(context.get_current_parameters()["lat"])
+
+
+def _first_centre_of_insert(context: DefaultExecutionContext) -> int | None:
+    """An opportunity nobody attributed belongs to the first centre, as an import without --centre does.
+
+    The domain's writers always name the centre; this covers plain inserts
+    (tests, benchmarks, a hand-made fix). One query per statement, however
+    many rows it inserts.
+    """
+    cached = context.__dict__.get("_doemee_first_centre", _UNSET)
+    if cached is _UNSET:
+        cached = context.connection.scalar(select(Centre.id).order_by(Centre.position, Centre.id).limit(1))
+        context.__dict__["_doemee_first_centre"] = cached
+    return cached
+
+
+_UNSET = object()
 
 
 class Base(DeclarativeBase):
@@ -72,6 +91,53 @@ class Category(Base):
     label: Mapped[str] = mapped_column(String(80))
 
 
+class Centre(Base):
+    """A volunteer centre: the tenant that owns opportunities and whose widget residents use.
+
+    centres.yml seeds and updates these rows (`doemee centres-sync`); the
+    region is a table of its own so "which centre holds this municipality"
+    is one indexed lookup.
+    """
+
+    __tablename__ = "centre"
+    __table_args__ = (UniqueConstraint("slug", name="uq_centre_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    primary_colour: Mapped[str] = mapped_column(String(7))
+    text_on_primary: Mapped[str] = mapped_column(String(7))
+    handoff_contact: Mapped[str] = mapped_column(Text)
+    greeting: Mapped[str] = mapped_column(Text)
+    # Website origins that may embed this centre's widget (https://example.org).
+    origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The order of centres.yml: the first centre is the default one.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    region: Mapped[list["CentreMunicipality"]] = relationship(
+        back_populates="centre", cascade="all, delete-orphan", order_by="CentreMunicipality.municipality_code",
+    )
+
+    @property
+    def municipality_codes(self) -> list[str]:
+        return sorted(m.municipality_code for m in self.region)
+
+
+class CentreMunicipality(Base):
+    """One municipality (CBS code) of a centre's region."""
+
+    __tablename__ = "centre_municipality"
+
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("centre.id", ondelete="CASCADE", name="fk_centre_municipality_centre_id_centre"), primary_key=True,
+    )
+    municipality_code: Mapped[str] = mapped_column(String(4), primary_key=True, index=True)
+
+    centre: Mapped[Centre] = relationship(back_populates="region")
+
+
 class Initiative(Base):
     __tablename__ = "initiative"
 
@@ -88,7 +154,8 @@ class Initiative(Base):
 class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (
-        UniqueConstraint("source", "external_id", name="uq_opportunity_source_external_id"),
+        # Each centre is its own supplier: two centres may both have a row "1".
+        UniqueConstraint("centre_id", "source", "external_id", name="uq_opportunity_centre_source_external_id"),
         # A write that forgets the band would hide the row from every search: refuse it.
         CheckConstraint(
             f"lat * {LAT_BANDS_PER_DEGREE} >= lat_band AND lat * {LAT_BANDS_PER_DEGREE} < lat_band + 1",
@@ -113,6 +180,10 @@ class Opportunity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40), default="csv")
     external_id: Mapped[str] = mapped_column(String(100))
+    # No cascade: a centre with opportunities cannot be deleted (centres-sync says so).
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("centre.id", name="fk_opportunity_centre_id_centre"), index=True, default=_first_centre_of_insert,
+    )
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
@@ -138,6 +209,7 @@ class Opportunity(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     initiative: Mapped[Initiative] = relationship(back_populates="opportunities")
+    centre: Mapped[Centre] = relationship()
 
     @property
     def day_part_list(self) -> list[str]:
@@ -189,6 +261,10 @@ class SignUp(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id", ondelete="SET NULL"), index=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    # The centre whose widget (or region, on Telegram) the resident came through; None before centres.
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre.id", ondelete="SET NULL", name="fk_sign_up_centre_id_centre"), index=True,
+    )
     first_name: Mapped[str | None] = mapped_column(String(80))
     contact: Mapped[str | None] = mapped_column(String(254))
     consent_text: Mapped[str] = mapped_column(Text)
@@ -254,4 +330,8 @@ class SearchLog(Base):
     municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
     result_count: Mapped[int] = mapped_column(Integer, default=0)
     within_radius_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The centre whose widget (or region) the search came through; None when unknown.
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre.id", ondelete="SET NULL", name="fk_search_log_centre_id_centre"), index=True,
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

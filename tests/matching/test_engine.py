@@ -186,8 +186,9 @@ def test_the_search_log_holds_no_personal_data(db):
     assert (stored.interests, stored.pc4, stored.municipality_code) == ("groen,taal", "3511", "0344")
     assert (stored.result_count, stored.within_radius_count) == (1, 1)
     columns = {c.name for c in SearchLog.__table__.columns}
+    # The centre is the widget's (or region's), never the resident's.
     assert columns == {"id", "interests", "pc4", "municipality_code", "result_count",
-                       "within_radius_count", "created_at"}
+                       "within_radius_count", "centre_id", "created_at"}
 
 
 def test_find_itself_logs_nothing(db):
