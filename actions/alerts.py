@@ -37,8 +37,8 @@ ALERT_EMAIL = "alert_email"
 MAIL_CHANNELS = frozenset({"web"})
 # While the address is asked, these have their own rules (data/rules.yml, "inside alerts_form").
 NOT_AN_ANSWER = frozenset({
-    "help", "bot_challenge", "ask_privacy", "human_handoff", "forget_me", "deny", "goodbye", "greet", "thank",
-    "unsubscribe_alerts", "search_opportunities", "sign_up",
+    "help", "bot_challenge", "ask_privacy", "ask_paid", "human_handoff", "forget_me", "deny", "goodbye", "greet",
+    "thank", "unsubscribe_alerts", "search_opportunities", "sign_up",
 })
 
 

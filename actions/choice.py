@@ -24,8 +24,9 @@ from actions.tracker import (
 from doemee import messages
 from doemee.categories import SLUGS, slugs_in
 from doemee.choosing import FILLER, Choice, Listed, choose, chosen_position, mentions_position
+from doemee.email_alerts import asks_for_news
 from doemee.listing import shown_opportunities
-from doemee.residents import Contact, parse_contact, parse_first_name
+from doemee.residents import NOT_NAME_WORDS, Contact, parse_contact, parse_first_name
 from doemee.storage.database import get_database
 
 # No opportunity has this id. A button that names an id nobody can have (a
@@ -147,7 +148,7 @@ def typed_first_name(tracker: Tracker) -> str | None:
     name = parse_first_name(text)
     if name is None or len(name.split()) > 2:
         return None
-    if any(word in _NOT_NAMES or word in FILLER for word in name.lower().split()):
+    if any(word in NOT_NAME_WORDS or word in _NOT_NAMES or word in FILLER for word in name.lower().split()):
         return None
     return name
 
@@ -156,11 +157,9 @@ def _entities_of_search(tracker: Tracker) -> bool:
     return any(entity_values(tracker, e) for e in ("postcode", "place", "interest", "time"))
 
 
-# Short answers that parse as a name but are none.
+# Short answers that parse as a name but are none, besides the words no name holds (doemee.residents).
 _NOT_NAMES = frozenset("""
-    ja nee ok oke oké okay top leuk mooi prima super goed hoi hallo hey doei dag bedankt dank thanks misschien
-    interessant hmm tja stop help liever graag wauw cool nice echt ah oh oja nou huh wat waarom hoezo sorry
-    klopt precies zeker tof fijn gezellig jammer helaas niks niets geen alles iets anders
+    interessant wauw nice echt ah oh oja huh klopt precies tof gezellig jammer helaas
 """.split())
 
 
@@ -211,7 +210,14 @@ class ActionAfterResults(Action):
         if not shown_ids(tracker) and intent in ("inform", "search_opportunities"):
             # Nothing on screen to choose from (a search found nothing): the search goes on as before.
             return [SlotSet("typed_choice", "search")]
+        if intent == "deny" and not refines_search(tracker):
+            # A plain no to the results; "nee, toch liever met kinderen" searches again (below).
+            dispatcher.utter_message(response="utter_anything_else")
+            return [SlotSet("typed_choice", "answered")]
         contact = parse_contact(latest_text(tracker))
+        if intent == "subscribe_alerts" and (contact is None or asks_for_news(latest_text(tracker))):
+            # Only a request for news subscribes; "mijn mail is j.bakker@outlook.com" signs up (below).
+            return [SlotSet("typed_choice", "alerts")]
         name = None if contact else typed_first_name(tracker)
         # Words of an address ("j.bakker@outlook.com") name no result; a position still can.
         choice = await read_choice(tracker, words=intent != "out_of_scope" and contact is None)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.render import payload
+from actions.tracker import asks_something_else, centre_slug, entity_values, resident_position
 from doemee import messages
+from doemee.attribution import handoff_contact
 from doemee.settings import get_settings
+from doemee.storage.database import get_database
+
+logger = logging.getLogger(__name__)
 
 
 class ActionHandoff(Action):
@@ -17,7 +25,14 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        dispatcher.utter_message(text=messages.handoff(get_settings().handoff_contact))
+        """The resident's own centre answers: the widget's centre, else the one whose region they searched in."""
+        slug, position = centre_slug(tracker), resident_position(tracker)
+        try:
+            contact = await get_database().run_sync(lambda session: handoff_contact(session, slug, position))
+        except SQLAlchemyError:
+            logger.warning("handoff contact from the database failed; the operator's contact is shown")
+            contact = get_settings().handoff_contact
+        dispatcher.utter_message(text=messages.handoff(contact))
         return []
 
 
@@ -57,13 +72,38 @@ def _greeting_asks_help(tracker: Tracker) -> bool:
     return float(others[0].get("confidence") or 0) >= _CARRIED_CONFIDENCE
 
 
+# The intents that start the search form (data/rules.yml).
+_SEARCH_INTENTS = frozenset({"search_opportunities", "inform", "change_search"})
+
+
+def _unclear_search(tracker: Tracker) -> bool:
+    """Whether an unclear message outside any form is still a search with a place in it.
+
+    "ik woon in groningen, iets met taal" sits between inform and
+    search_opportunities; the FallbackClassifier calls such a tie unclear,
+    though both intents start the same search. A place or postcode said
+    outside a question, with a search intent among the two best guesses, is
+    enough to search; "wat is het weer in deventer?" is a question, not a search.
+    """
+    if tracker.active_loop.get("name") or asks_something_else(tracker):
+        return False
+    if not (entity_values(tracker, "place") or entity_values(tracker, "postcode")):
+        return False
+    ranking = [r for r in (tracker.latest_message or {}).get("intent_ranking") or [] if isinstance(r, dict)]
+    best = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    return bool(_SEARCH_INTENTS & set(best))
+
+
 class ActionFallback(Action):
-    """First time: ask to rephrase. Again: say what DoeMee can do, with buttons."""
+    """First time: ask to rephrase. Again: say what DoeMee can do, with buttons. A search with a place: search."""
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        if _unclear_search(tracker):
+            # The search form reads the place and interests from this same message.
+            return [FollowupAction("search_form")]
         if _greeting_asks_help(tracker):
             dispatcher.utter_message(response="utter_help")
             return []

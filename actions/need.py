@@ -12,16 +12,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.render import payload
 from actions.safety import apologise_on_failure
-from actions.tracker import INTERRUPTIONS, asks_something_else, is_answer, latest_intent, latest_text
+from actions.tracker import (
+    INTERRUPTIONS, asks_something_else, entity_values, is_answer, latest_intent, latest_text,
+)
 from doemee import messages
 from doemee.categories import LABELS
 from doemee.geo.index import get_geo_index
-from doemee.needs import FIELDS, NeedDraft, NeedRejected, check_field, post_need, read_need
+from doemee.needs import FIELDS, FREE_TEXT, NeedDraft, NeedRejected, check_field, post_need, read_need
 from doemee.storage.database import get_database
 
 CONFIRMED = "need_confirmed"
-# "asked" while the initiative picks what to change, "unclear" after an answer that named nothing.
+# "asked" while the initiative picks what to change, "unclear" after an answer that named nothing,
+# AGAIN after a first answer to the summary that was neither yes, no nor a change.
 CORRECTING = "need_correcting"
+AGAIN = "again"
 # Fields a correction may set directly ("nee, het adres is info@club.nl"): their values
 # cannot be mistaken for something else. Free text is asked again instead.
 _DIRECT = ("need_email", "need_postcode", "need_category", "need_commitment")
@@ -40,6 +44,62 @@ _SAVE = re.compile(r"^\s*(ja|jazeker|klopt|opslaan|ja,? opslaan|prima|goed|is go
                    re.IGNORECASE)
 
 
+# Someone who speaks of their own search ("ik zoek eigenlijk zelf vrijwilligerswerk"), or moves
+# around search results: initiatives say "wij" and "ons".
+_FIRST_PERSON = re.compile(r"\b(ik|mij|me|mijn|zelf)\b", re.IGNORECASE)
+_NAVIGATING = re.compile(
+    r"\b(ik|mij|me|mijn|zelf|laat|vertel|toon|nog meer|iets anders|aanmelden|inschrijven)\b|^\W*anders\W*$",
+    re.IGNORECASE,
+)
+_RESULT_INTENTS = frozenset({"more_results", "more_info", "sign_up", "change_search"})
+# "Wij zoeken vrijwilligers (voor ons buurthuis)": what the form already knows, said again.
+_WANTS_VOLUNTEERS = re.compile(
+    r"\b(zoek|zoeken|zoekt|nodig|vragen|werven)\b.{0,20}\b(vrijwilligers?|mensen|hulp|iemand|handen)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_own_search(tracker: Tracker) -> bool:
+    """Whether the message asks for a search of the person's own, not an answer for the need.
+
+    The form then steps aside (no slot set) and the rule "search instead of
+    need_form" starts the search: the person is a resident after all.
+    """
+    text = latest_text(tracker)
+    if not _FIRST_PERSON.search(text):
+        return False
+    intent = latest_intent(tracker)
+    return intent == "search_opportunities" or (
+        intent == "inform" and bool(entity_values(tracker, "place") or entity_values(tracker, "postcode")))
+
+
+def refused_free_text(tracker: Tracker, field: str) -> str | None:
+    """Why a typed answer to an initiative's name, title or description is no answer, or None.
+
+    Free text takes anything, so "laat er nog meer zien", "wij zoeken
+    vrijwilligers" or "Zwolle" would become a title. Only messages that
+    plainly mean something else are refused; a description the NLU calls a
+    post_need ("we zoeken iemand die ...") still counts when it describes work.
+    """
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    if intent in _RESULT_INTENTS and _NAVIGATING.search(text):
+        return messages.NEED_BUSY
+    if intent == "post_need" and _WANTS_VOLUNTEERS.search(text) and field not in read_need(text, get_geo_index()):
+        return messages.NEED_ALREADY_POSTING
+    places = entity_values(tracker, "place")
+    if field != "need_description" and len(places) == 1 and _only(text, places[0]):
+        return messages.need_place_answer(text.strip(" .!?,"))
+    return None
+
+
+def _only(text: str, value: str) -> bool:
+    """Whether the whole answer is this one value (an entity's text, give or take case and punctuation)."""
+    def bare(s: str) -> str:
+        return re.sub(r"[\W_]+", " ", s).strip().lower()
+    return bool(bare(text)) and bare(text) == bare(value).split(" (")[0]
+
+
 def _field_named(text: str) -> str | None:
     for pattern, field in _FIELD_WORDS:
         if pattern.search(text):
@@ -50,7 +110,7 @@ def _field_named(text: str) -> str | None:
 def _field_methods(field: str):
     async def extract(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if is_answer(tracker, field):
-            return {field: latest_text(tracker)[:6000]}
+            return {} if wants_own_search(tracker) else {field: latest_text(tracker)[:6000]}
         if tracker.get_slot("requested_slot") is None and tracker.get_slot(field) is None:
             # The message that started the form: take what it already says.
             found = read_need(latest_text(tracker), get_geo_index()).get(field)
@@ -58,6 +118,11 @@ def _field_methods(field: str):
         return {}
 
     async def validate(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if field in FREE_TEXT and is_answer(tracker, field):
+            refused = refused_free_text(tracker, field)
+            if refused is not None:
+                dispatcher.utter_message(text=refused)
+                return {field: None}
         still_open = frozenset(f for f in FIELDS if f != field and tracker.get_slot(f) is None)
         checked = check_field(field, str(value or ""), get_geo_index(), still_open)
         if checked.problem:
@@ -99,6 +164,8 @@ class ValidateNeedForm(FormValidationAction):
         """
         text = latest_text(tracker)
         intent = latest_intent(tracker)
+        if wants_own_search(tracker):
+            return []
         geo = get_geo_index()
         found = {f: v for f, v in read_need(text, geo).items() if f in _DIRECT}
         if found:
@@ -108,11 +175,13 @@ class ValidateNeedForm(FormValidationAction):
             return [SlotSet(named, None), SlotSet(CORRECTING, None), SlotSet(CONFIRMED, None)]
         if intent == "affirm" or _SAVE.match(text):
             return [SlotSet(CONFIRMED, True), SlotSet(CORRECTING, None)]
-        if intent == "deny" and not tracker.get_slot(CORRECTING):
+        correcting = tracker.get_slot(CORRECTING)
+        if intent == "deny" and correcting in (None, AGAIN):
             return [SlotSet(CORRECTING, "asked")]
         if intent in INTERRUPTIONS or intent == "unsubscribe_alerts" or asks_something_else(tracker) or not text:
             return []  # the form steps aside; the rules answer and ask again
-        return [SlotSet(CORRECTING, "unclear")]
+        # Something else entirely: first the summary again, then the choice of what to change.
+        return [SlotSet(CORRECTING, AGAIN if correcting is None else "unclear")]
 
 
 for _field in FIELDS:
@@ -136,6 +205,9 @@ class ActionAskNeedConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
         correcting = tracker.get_slot(CORRECTING)
+        if correcting == AGAIN:
+            dispatcher.utter_message(text=messages.NEED_CONFIRM_AGAIN)
+            correcting = None
         if correcting:
             buttons = [{"title": messages.NEED_FIELD_LABELS[f], "payload": messages.NEED_FIELD_LABELS[f].lower()}
                        for f in FIELDS]

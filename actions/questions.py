@@ -28,7 +28,7 @@ def _word_buttons(pairs: tuple[tuple[str, str], ...]) -> list[Button]:
 
 QUESTIONS: dict[str, tuple[str, list[Button]]] = {
     "interests": (messages.ASK_INTERESTS, _interest_buttons()),
-    "first_name": (messages.ASK_FIRST_NAME, []),
+    # first_name: actions/signup.py (worded after a reason when asked again).
     "contact": (messages.ASK_CONTACT, []),
     "need_initiative": (messages.ASK_NEED_INITIATIVE, []),
     "need_title": (messages.ASK_NEED_TITLE, []),

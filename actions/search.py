@@ -23,6 +23,7 @@ from actions.tracker import (
     NO_PREFERENCE,
     ask_again_if_unanswered,
     asks_something_else,
+    centre_slug,
     entity_values,
     int_or_none,
     is_answer,
@@ -34,6 +35,7 @@ from actions.tracker import (
     shared_position,
 )
 from doemee import messages
+from doemee.attribution import attributed_centre
 from doemee.categories import SLUGS, parse_interests, slugs_in
 from doemee.choosing import chosen_position
 from doemee.geo import wording
@@ -51,6 +53,12 @@ HELPER_SLOTS = ("geo", CANDIDATES)
 WAIT_FOR_RESIDENT = FollowupAction("action_listen")
 # The intents that start or feed the search form.
 SEARCH_INTENTS = frozenset({"search_opportunities", "inform", "change_search"})
+# Intents that leave the search for another task: "wij zoeken vrijwilligers voor ons buurthuis"
+# names a subject, but it is no interest of the resident's (data/rules.yml, "instead of search_form").
+LEAVES_SEARCH = frozenset({"post_need"})
+# "ik woon in almre en ...": the word after "ik woon in", for the place question to say it is unknown.
+_LIVES_IN = re.compile(r"\b(?:woon|woont|wonen)\s+(?:in|te)\s+([^\W\d_][\w'-]{2,})", re.IGNORECASE)
+_NOT_A_NAME = frozenset({"de", "het", "een", "deze", "die", "dit", "dat", "mijn", "onze", "ons", "zo", "hier", "daar"})
 
 
 def geo_slot(location: Location) -> dict[str, Any]:
@@ -144,6 +152,7 @@ class ValidateSearchForm(FormValidationAction):
                 events.append(SlotSet(slot, tracker.get_slot(slot)))
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         events += ask_again_if_unanswered(tracker, asked, required, returned, SEARCH_INTENTS)
+        events += _something_else_while_asked(dispatcher, tracker, asked, returned)
         if asked == "location" and not returned and _place_choice_pending(tracker):
             # "aanmelden voor de eerste" while the resident still has to pick a place:
             # there is nothing to sign up for yet, so keep the place question open.
@@ -165,12 +174,15 @@ class ValidateSearchForm(FormValidationAction):
             location = geo.nearest(*position)
             dispatcher.utter_message(text=messages.SHARED_LOCATION_USED)
             return {"location": location.name, "geo": geo_slot(location), CANDIDATES: None}
-        if asks_something_else(tracker):
+        if asks_something_else(tracker) or latest_intent(tracker) in LEAVES_SEARCH:
             # "wat is het weer in deventer?" names a place but is no answer to the form.
             return {}
         named = entity_values(tracker, "postcode") or entity_values(tracker, "place")
         if named:
             return {"location": named[0]}
+        lived_in = _lives_in_unknown(tracker)
+        if lived_in:
+            return {"location": lived_in}
         if _place_choice_pending(tracker):
             candidates = tracker.get_slot(CANDIDATES)
             position = chosen_position(latest_text(tracker), len(candidates))
@@ -202,7 +214,7 @@ class ValidateSearchForm(FormValidationAction):
         return {"location": None, "geo": None, CANDIDATES: None}
 
     async def extract_interests(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if asks_something_else(tracker):
+        if asks_something_else(tracker) or latest_intent(tracker) in LEAVES_SEARCH:
             return {}
         said = entity_values(tracker, "interest")
         named = [v for v in said if v in SLUGS]
@@ -214,7 +226,7 @@ class ValidateSearchForm(FormValidationAction):
             return {"interests": said}
         if self._wants_something_else(tracker, text):
             return {"interests": None}
-        if tracker.get_slot("requested_slot") == "interests" and says_no_preference(text):
+        if says_no_preference(text) and _asks_or_tells_search(tracker):
             return {"interests": [NO_PREFERENCE]}
         if is_answer(tracker, "interests", NAVIGATION):
             return {"interests": slugs_in(text) or [text[:100]]}
@@ -242,6 +254,54 @@ class ValidateSearchForm(FormValidationAction):
         return {"interests": None}
 
 
+def _asks_or_tells_search(tracker: Tracker) -> bool:
+    """Whether "alles is goed" answers the interest question: asked, or said with a place in the same message.
+
+    "ik woon in 3512, alles is goed" says all there is to search; asking
+    "Wat doe je graag?" after it would ignore half of it.
+    """
+    asked = tracker.get_slot("requested_slot")
+    if asked == "interests":
+        return True
+    named = entity_values(tracker, "postcode") or entity_values(tracker, "place")
+    return asked in (None, "location") and bool(named)
+
+
+def _lives_in_unknown(tracker: Tracker) -> str | None:
+    """The word after "ik woon in" that the NLU found no place in, while no place is known yet.
+
+    The place question then says it does not know that place, instead of
+    asking "Waar woon je?" as if nothing had been said.
+    """
+    if tracker.get_slot("requested_slot") == "location" or tracker.get_slot("location"):
+        return None
+    match = _LIVES_IN.search(latest_text(tracker))
+    if match is None or match.group(1).lower() in _NOT_A_NAME:
+        return None
+    return match.group(1)[:100]
+
+
+def _something_else_while_asked(
+    dispatcher: CollectingDispatcher, tracker: Tracker, asked: str | None, returned: set[str],
+) -> list[dict[str, Any]]:
+    """ "iets anders" while the form asks something: say what the question is for, so it is not a plain repeat."""
+    if asked not in ("location", "interests") or latest_intent(tracker) != "change_search":
+        return []
+    if tracker.get_slot(asked) is not None and asked in returned:
+        return []
+    if any(entity_values(tracker, name) for name in ("postcode", "place", "interest")):
+        return []
+    if asked == "interests":
+        dispatcher.utter_message(text=messages.SOMETHING_ELSE_INTERESTS)
+        return []
+    if tracker.get_slot(CANDIDATES):
+        # None of the places offered: ask for the place anew, without the buttons.
+        dispatcher.utter_message(text=messages.SOMETHING_ELSE_NONE_OF_THESE)
+        return [SlotSet(CANDIDATES, None)]
+    dispatcher.utter_message(text=messages.SOMETHING_ELSE_NEEDS_PLACE)
+    return []
+
+
 def geo_slot_keys() -> tuple[str, ...]:
     return ("name", "pc4", "municipality_code", "lat", "lon")
 
@@ -265,11 +325,15 @@ class ActionAskLocation(Action):
         return []
 
 
-async def _search(query: SearchQuery, record: bool) -> MatchResult:
+async def _search(query: SearchQuery, record: Tracker | None) -> MatchResult:
+    """Finds the matches; with `record`, the search is logged for the centre of that resident's widget or region."""
+    slug = centre_slug(record) if record is not None else None
+    position = (query.lat, query.lon) if record is not None else None
+
     def work(session) -> MatchResult:
         result = find(session, query)
-        if record:
-            record_search(session, query, result)
+        if record is not None:
+            record_search(session, query, result, centre=attributed_centre(session, slug, position))
         return result
 
     return await get_database().run_sync(work)
@@ -289,7 +353,7 @@ class ActionShowResults(Action):
         if query is None:
             dispatcher.utter_message(text=messages.NO_SEARCH_YET)
             return []
-        result = await _search(query, record=True)
+        result = await _search(query, record=tracker)
         for message in render.results(result, query.origin, 0):
             dispatcher.utter_message(**message)
         return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", 0),
@@ -309,7 +373,7 @@ class ActionMoreResults(Action):
         if query is None:
             dispatcher.utter_message(text=messages.NO_SEARCH_YET)
             return []
-        result = await _search(query, record=False)
+        result = await _search(query, record=None)
         for message in render.results(result, query.origin, offset):
             dispatcher.utter_message(**message)
         if not result.matches:

@@ -13,21 +13,27 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from actions.choice import (
-    choice_buttons, detailed_focus, first_number, last_bot_text, previous_action, read_choice, shown_views,
+    choice_buttons, detailed_focus, first_number, last_bot_text, previous_action, read_choice, shown_ids,
+    shown_views,
 )
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    ask_again_if_unanswered, channel_of, is_answer, latest_intent, latest_text, record_id,
+    ask_again_if_unanswered, centre_slug, channel_of, entity_named, is_answer, latest_intent, latest_text, record_id,
+    resident_position,
 )
 from doemee import messages
+from doemee.attribution import attributed_centre
 from doemee.choosing import content_words, mentions_position
+from doemee.listing import open_opportunity
 from doemee.notify import SignUpNotice, send_signup_notice
-from doemee.residents import Contact, parse_contact, parse_first_name
+from doemee.residents import (
+    Contact, is_yes_or_no, parse_contact, parse_first_name, says_no_contact, says_stop,
+)
 from doemee.settings import get_settings
 from doemee.signups import OpportunityUnavailable, mark_notified, opportunity_contact, sign_up
 from doemee.storage.database import get_database
@@ -35,6 +41,13 @@ from doemee.storage.database import get_database
 logger = logging.getLogger(__name__)
 _YES = {"ja", "ja hoor", "jazeker", "ok", "oké", "oke", "goed", "prima", "akkoord", "is goed", "yes", "jep", "👍"}
 _NO = {"nee", "nee hoor", "liever niet", "niet doen", "no", "nope", "👎"}
+# Intents that ask for something else than the question asked: an answer that is not one gets where
+# the sign-up stands and the way out, instead of a bare "that is no name".
+_ELSEWHERE = frozenset({
+    "search_opportunities", "change_search", "more_results", "more_info", "sign_up", "post_need",
+    "subscribe_alerts", "unsubscribe_alerts",
+})
+_ASKED_AFTER_CHOICE = ("first_name", "contact", "consent")
 
 
 class ValidateSignupForm(FormValidationAction):
@@ -44,6 +57,22 @@ class ValidateSignupForm(FormValidationAction):
     @apologise_on_failure(lambda tracker: [SlotSet(tracker.get_slot("requested_slot") or "opportunity_id", None)])
     async def run(self, dispatcher, tracker, domain):
         asked = tracker.get_slot("requested_slot")
+        if asked in ("opportunity_id", *_ASKED_AFTER_CHOICE) and says_stop(latest_text(tracker)):
+            # "laat maar, ik bedenk me" ends the sign-up whatever the NLU made of it; action_submit_signup
+            # says so, as it does for every sign-up that ends without consent.
+            return [SlotSet(asked, None), SlotSet("requested_slot", None)]
+        if asked in (None, "opportunity_id") and self._nothing_to_choose(tracker):
+            # A form that asks to choose among nothing cannot be answered: search first, and a place
+            # typed next ("in lelystad") answers the search's question instead of confusing this one.
+            dispatcher.utter_message(text=messages.SIGNUP_NOTHING_SHOWN)
+            restart = [SlotSet("interests", None)] if tracker.get_slot("location") else []
+            return [SlotSet("opportunity_id", None), SlotSet("requested_slot", None), *restart,
+                    FollowupAction("search_form")]
+        if (latest_intent(tracker) == "more_info" and asked in _ASKED_AFTER_CHOICE
+                and tracker.get_slot("opportunity_id")):
+            # "vertel eens meer over de eerste" halfway: the details, then the same question again.
+            await _show_details(dispatcher, tracker)
+            return [SlotSet(asked, tracker.get_slot(asked))]
         candidates = tracker.get_slot("choice_candidates")
         events = await super().run(dispatcher, tracker, domain)
         returned = {e.get("name") for e in events if e.get("event") == "slot"}
@@ -52,6 +81,11 @@ class ValidateSignupForm(FormValidationAction):
             events.append(SlotSet("choice_candidates", tracker.get_slot("choice_candidates")))
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         return events + ask_again_if_unanswered(tracker, asked, required, returned, frozenset({"sign_up"}))
+
+    @staticmethod
+    def _nothing_to_choose(tracker: Tracker) -> bool:
+        return (not shown_ids(tracker) and tracker.get_slot("opportunity_id") is None
+                and not entity_named(tracker, "opportunity_id"))
 
     async def extract_opportunity_id(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # "ja" right after the details of one result says yes to its "Aanmelden".
@@ -91,24 +125,45 @@ class ValidateSignupForm(FormValidationAction):
         return {"first_name": latest_text(tracker)} if is_answer(tracker, "first_name") else {}
 
     async def validate_first_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        name = parse_first_name(str(value or ""))
-        if name is None:
-            dispatcher.utter_message(text=messages.FIRST_NAME_INVALID)
-        return {"first_name": name}
+        text = str(value or "")
+        name = parse_first_name(text)
+        place = _only_a_place(tracker, text)
+        if name is not None and place is None:
+            return {"first_name": name}
+        if place is not None:
+            reason = messages.first_name_is_place(place)
+        elif is_yes_or_no(text):
+            reason = messages.FIRST_NAME_AFTER_YES
+        elif latest_intent(tracker) in _ELSEWHERE:
+            reason = messages.signup_goes_on(tracker.get_slot("opportunity_title") or "")
+        else:
+            reason = messages.FIRST_NAME_INVALID
+        dispatcher.utter_message(text=reason)
+        return {"first_name": None}
 
     async def extract_contact(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         # An email address or phone number answers the question whatever intent NLU guessed.
+        # So does "heb ik niet" (often read as a no): it is about the address, not about signing up.
         asked = tracker.get_slot("requested_slot") == "contact"
-        if is_answer(tracker, "contact") or (asked and parse_contact(latest_text(tracker)) is not None):
-            return {"contact": latest_text(tracker)}
+        text = latest_text(tracker)
+        if is_answer(tracker, "contact") or (asked and (parse_contact(text) is not None or says_no_contact(text))):
+            return {"contact": text}
         return {}
 
     async def validate_contact(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        contact = parse_contact(str(value or ""))
-        if contact is None:
+        text = str(value or "")
+        contact = parse_contact(text)
+        if contact is not None:
+            return {"contact": contact.value, "contact_kind": contact.kind}
+        missing = says_no_contact(text)
+        if missing is not None:
+            first = messages.contact_none(missing)
+            dispatcher.utter_message(text=messages.CONTACT_NONE_AGAIN if first in _said_last_turn(tracker) else first)
+        elif latest_intent(tracker) in _ELSEWHERE:
+            dispatcher.utter_message(text=messages.signup_goes_on(tracker.get_slot("opportunity_title") or ""))
+        else:
             dispatcher.utter_message(text=messages.CONTACT_INVALID)
-            return {"contact": None}
-        return {"contact": contact.value, "contact_kind": contact.kind}
+        return {"contact": None}
 
     async def extract_consent(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "consent":
@@ -120,6 +175,49 @@ class ValidateSignupForm(FormValidationAction):
         if intent == "deny" or text in _NO:
             return {"consent": False}
         return {}
+
+
+def _only_a_place(tracker: Tracker, text: str) -> str | None:
+    """The place the whole answer is ("Zwolle"), as the NLU tagged it; None when it says more."""
+    said = latest_text(tracker).strip(" .!,")
+    if not said or said.lower() != text.strip(" .!,").lower():
+        return None
+    for item in (tracker.latest_message or {}).get("entities") or []:
+        if not isinstance(item, dict) or item.get("entity") != "place":
+            continue
+        start, end = item.get("start"), item.get("end")
+        spans = isinstance(start, int) and isinstance(end, int) and said == latest_text(tracker)[start:end].strip(" .!,")
+        if spans or str(item.get("value") or "").strip().lower() == said.lower():
+            return said
+    return None
+
+
+def _said_last_turn(tracker: Tracker) -> list[str]:
+    """The bot's texts between the resident's last two messages."""
+    said, users = [], 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            said.append((event.get("text") or "").strip())
+    return said
+
+
+async def _show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The details of the result named (or of the one being signed up for), then where the sign-up stands."""
+    current = record_id(tracker.get_slot("opportunity_id"))
+    chosen = (await read_choice(tracker)).chosen or current
+    view = None
+    if chosen is not None:
+        view = await get_database().run_sync(lambda session: open_opportunity(session, chosen))
+    if view is not None:
+        dispatcher.utter_message(text=messages.opportunity_details(
+            view.title, view.initiative, view.description, view.place, view.time_commitment,
+            list(view.day_parts), view.initiative_website,
+        ))
+    dispatcher.utter_message(text=messages.signup_goes_on(tracker.get_slot("opportunity_title") or ""))
 
 
 class ActionAskOpportunityId(Action):
@@ -155,6 +253,18 @@ class ActionAskOpportunityId(Action):
         return messages.ask_which_opportunity(count)
 
 
+class ActionAskFirstName(Action):
+    """Asks the first name; asked again after a reason, without the first time's "Leuk!"."""
+
+    def name(self) -> str:
+        return "action_ask_first_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
+        again = tracker.get_slot("requested_slot") == "first_name"
+        dispatcher.utter_message(text=messages.ASK_FIRST_NAME_AGAIN if again else messages.ASK_FIRST_NAME)
+        return []
+
+
 class ActionAskConsent(Action):
     """Shows exactly what will be shared with which initiative, and asks if that is all right."""
 
@@ -162,14 +272,15 @@ class ActionAskConsent(Action):
         return "action_ask_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        dispatcher.utter_message(
-            text=messages.consent_question(
-                tracker.get_slot("initiative_name") or "", tracker.get_slot("opportunity_title") or "",
-                tracker.get_slot("first_name") or "", tracker.get_slot("contact_kind") or "email",
-                tracker.get_slot("contact") or "",
-            ),
-            buttons=render.yes_no(),
+        title = tracker.get_slot("opportunity_title") or ""
+        question = messages.consent_question(
+            tracker.get_slot("initiative_name") or "", title, tracker.get_slot("first_name") or "",
+            tracker.get_slot("contact_kind") or "email", tracker.get_slot("contact") or "",
         )
+        if question == last_bot_text(tracker):
+            # Asked again with nothing said in between ("ik wil me aanmelden"): say where we stand first.
+            dispatcher.utter_message(text=messages.consent_again(title))
+        dispatcher.utter_message(text=question, buttons=render.yes_no())
         return []
 
 
@@ -185,7 +296,12 @@ class ActionSubmitSignup(Action):
 
     @apologise_on_failure(lambda tracker: _reset())
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        if tracker.get_slot("consent") is not True:
+        consent = tracker.get_slot("consent")
+        if consent is None:
+            # The form ended before its question (the resident stopped halfway).
+            dispatcher.utter_message(response="utter_signup_stopped")
+            return _reset()
+        if consent is not True:
             dispatcher.utter_message(text=messages.SIGNUP_DECLINED)
             return _reset()
         opportunity_id = int(tracker.get_slot("opportunity_id"))
@@ -195,9 +311,11 @@ class ActionSubmitSignup(Action):
             tracker.get_slot("initiative_name") or "", tracker.get_slot("opportunity_title") or "", contact.kind,
         )
         channel, sender = channel_of(tracker), tracker.sender_id
+        slug, position = centre_slug(tracker), resident_position(tracker)
         try:
             outcome = await get_database().run_sync(
-                lambda session: sign_up(session, channel, sender, opportunity_id, first_name, contact, consent)
+                lambda session: sign_up(session, channel, sender, opportunity_id, first_name, contact, consent,
+                                        centre=attributed_centre(session, slug, position))
             )
         except OpportunityUnavailable:
             dispatcher.utter_message(text=messages.OPPORTUNITY_GONE)

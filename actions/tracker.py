@@ -12,8 +12,8 @@ from rasa_sdk.events import SlotSet
 
 # Intents that interrupt a form rather than answer its question.
 INTERRUPTIONS: frozenset[str] = frozenset({
-    "help", "bot_challenge", "ask_privacy", "human_handoff", "forget_me", "deny", "goodbye", "greet", "thank",
-    "subscribe_alerts", "unsubscribe_alerts",
+    "help", "bot_challenge", "ask_privacy", "ask_paid", "human_handoff", "forget_me", "deny", "goodbye", "greet",
+    "thank", "subscribe_alerts", "unsubscribe_alerts",
 })
 # Intents that move around the results; never an answer to "where do you live?".
 NAVIGATION: frozenset[str] = frozenset({"more_results", "more_info", "sign_up", "change_search", "post_need"})
@@ -32,6 +32,7 @@ _NO_PREFERENCE = re.compile(
 )
 _SOMETHING_ELSE = re.compile(r"\b(iets|wat|eens) anders\b|\banders\b", re.IGNORECASE)
 _CBS_CODE = re.compile(r"^\d{4}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _RECORD_ID = re.compile(r"[0-9]{1,10}")
 # The largest id PostgreSQL's integer column holds; a larger one would fail inside the driver.
 MAX_RECORD_ID = 2**31 - 1
@@ -58,6 +59,26 @@ def region_of(tracker: Tracker) -> frozenset[str]:
     if not isinstance(codes, list):
         return frozenset()
     return frozenset(c for c in codes if isinstance(c, str) and _CBS_CODE.match(c))
+
+
+def centre_slug(tracker: Tracker) -> str | None:
+    """The slug of the centre whose widget the message came through (the gateway sets it), or None."""
+    slug = latest_metadata(tracker).get("centre")
+    return slug if isinstance(slug, str) and _SLUG.match(slug) else None
+
+
+def resident_position(tracker: Tracker) -> tuple[float, float] | None:
+    """Where the resident is, as far as the chat knows: a shared location, else the place they searched."""
+    shared = shared_position(tracker)
+    if shared is not None:
+        return shared
+    geo = tracker.get_slot("geo")
+    if not isinstance(geo, dict):
+        return None
+    try:
+        return float(geo["lat"]), float(geo["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:

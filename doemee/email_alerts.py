@@ -115,6 +115,24 @@ def find_address(text: str) -> str | None:
     return None
 
 
+# What an explicit request for news says besides an address: "mail me als er iets nieuws is".
+_ASKS_FOR_NEWS = re.compile(
+    r"\b(?:nieuw\w*|bericht\w*|melding\w*|seintje|alert\w*|abonne\w*|op de hoogte|laat (?:me|mij|het) weten|"
+    r"als er|zodra|wanneer er|bij ?komt|bijkomen|erbij komt)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_news(text: str) -> bool:
+    """Whether a message asks for news of new opportunities, not only gives an address.
+
+    "mijn mail is j.bakker@outlook.com" right after results is how a resident
+    signs up; only a message that asks for news ("mail me als er iets nieuws
+    is") subscribes to alerts.
+    """
+    return bool(_ASKS_FOR_NEWS.search(text or ""))
+
+
 def request(
     session: Session,
     channel: str,

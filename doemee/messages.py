@@ -385,7 +385,11 @@ CLI_HELP: dict[str, dict[str, str]] = {
             "wordt bijgewerkt."
         ),
         "import-csv.file": "het CSV-bestand",
-        "import-csv.replace": "haal eerst alle plekken uit eerdere imports weg die niet in dit bestand staan",
+        "import-csv.replace": (
+            "haal eerst de plekken uit eerdere imports van dit centrum weg die niet in dit bestand staan "
+            "(plekken van andere centra blijven staan)"
+        ),
+        "import-csv.centre": "voor welk centrum (zie centres.yml; standaard het eerste centrum)",
         "export-csv": "schrijf alle open vrijwilligersplekken naar een CSV-bestand",
         "export-csv.description": (
             "Schrijft alle open vrijwilligersplekken in hetzelfde formaat als import-csv, zodat je het bestand "
@@ -393,6 +397,14 @@ CLI_HELP: dict[str, dict[str, str]] = {
             "krijgt een ' ervoor; import-csv haalt die weer weg."
         ),
         "export-csv.file": "het CSV-bestand dat je wilt maken",
+        "export-csv.centre": "alleen de plekken van dit centrum (standaard alle centra)",
+        "centres-sync": "zet de centra uit centres.yml in de database",
+        "centres-sync.description": (
+            "Leest centres.yml (of FILE) en zet elk centrum in de database: nieuw of bijgewerkt, op naam (slug). "
+            "Eerst wordt het hele bestand gecontroleerd (kleuren, CBS-codes). Een centrum dat niet meer in het "
+            "bestand staat, wordt weggehaald, behalve als het nog vrijwilligersplekken heeft."
+        ),
+        "centres-sync.file": "het bestand met centra (standaard centres.yml of DOEMEE_CENTRES_FILE)",
         "match": "zoek vrijwilligersplekken zoals de chatbot dat doet",
         "match.description": (
             "Zoekt open vrijwilligersplekken bij een postcode of plaats, de beste eerst. "
@@ -464,7 +476,11 @@ CLI_HELP: dict[str, dict[str, str]] = {
             "number, column and reason. An existing external_id is updated."
         ),
         "import-csv.file": "the CSV file",
-        "import-csv.replace": "first remove every opportunity from earlier imports that is not in this file",
+        "import-csv.replace": (
+            "first remove this centre's opportunities from earlier imports that are not in this file "
+            "(other centres' opportunities stay)"
+        ),
+        "import-csv.centre": "which centre (see centres.yml; default the first centre)",
         "export-csv": "write every open opportunity to a CSV file",
         "export-csv.description": (
             "Writes every open opportunity in the import-csv format, so the file imports again. Text a "
@@ -472,6 +488,14 @@ CLI_HELP: dict[str, dict[str, str]] = {
             "import-csv removes."
         ),
         "export-csv.file": "the CSV file to write",
+        "export-csv.centre": "only this centre's opportunities (default every centre)",
+        "centres-sync": "apply centres.yml to the database",
+        "centres-sync.description": (
+            "Reads centres.yml (or FILE) and inserts or updates every centre by its slug. The whole file is "
+            "checked first (colours, CBS codes). A centre no longer in the file is removed, unless it still "
+            "has opportunities."
+        ),
+        "centres-sync.file": "the centres file (default centres.yml or DOEMEE_CENTRES_FILE)",
         "match": "search opportunities the way the chatbot does",
         "match.description": (
             "Finds open opportunities near a postcode or place, best first. When nothing lies inside the "
@@ -759,6 +783,15 @@ BUTTON_FORGET_NO = "Nee, toch niet"
 SHARED_LOCATION_USED = "Dank je. Ik zoek bij de plek die je deelde."
 LOCATION_OUTSIDE_NL = "Die plek ligt niet in Nederland. Noem je postcode of woonplaats."
 ASK_LOCATION_AGAIN = "Waar woon je? Een postcode of plaats is genoeg."
+# "iets anders" while the search form asks something: say what the question is for, then ask it again.
+SOMETHING_ELSE_NEEDS_PLACE = (
+    "Ik zoek vrijwilligerswerk bij jou in de buurt. Daarvoor moet ik eerst weten waar je woont. "
+    "Wil je iets anders? Zeg dan \"stop\"."
+)
+SOMETHING_ELSE_NONE_OF_THESE = "Geen van deze plekken? Noem dan je postcode. Dan weet ik precies waar je woont."
+SOMETHING_ELSE_INTERESTS = (
+    "Iets anders mag ook. Zeg in je eigen woorden wat je leuk vindt, bijvoorbeeld muziek, sport of dieren."
+)
 
 # Interests.
 INTERESTS_UNKNOWN = (
@@ -841,6 +874,8 @@ def ask_which_opportunity(count: int) -> str:
 ASK_WHICH_NOTHING_SHOWN = (
     "Je hebt nog geen plekken gezien. Zeg \"stop\", en vertel me dan wat je zoekt en waar je woont."
 )
+# Signing up before any result was shown: the search comes first, and its question follows.
+SIGNUP_NOTHING_SHOWN = "Je hebt nog geen plekken gezien. Eerst zoeken we samen iets dat bij je past."
 
 
 def ask_which_typed(count: int, first_name: str | None = None, unclear: bool = False, unknown: bool = False,
@@ -875,7 +910,40 @@ def ask_which_more_info(count: int) -> str:
     if count <= 1:
         return "Over welke plek wil je meer weten? Tik op \"Meer info\" bij die plek."
     return f"Over welke plek wil je meer weten? Tik op \"Meer info\", of zeg bijvoorbeeld \"de eerste\" (1 tot {count})."
-FIRST_NAME_INVALID = "Dat lijkt me geen voornaam. Hoe heet je? Alleen je voornaam is genoeg."
+FIRST_NAME_INVALID = "Dat lijkt me geen voornaam."
+# The name question asked again, after one of the reasons above or below ("Leuk!" only the first time).
+ASK_FIRST_NAME_AGAIN = "Hoe heet je? Alleen je voornaam is genoeg."
+FIRST_NAME_AFTER_YES = "Fijn! Dan heb ik alleen nog je voornaam nodig."
+
+
+def first_name_is_place(place: str) -> str:
+    if not place.strip():
+        return FIRST_NAME_INVALID
+    return f"{place.strip()} is een plaats. Heet je zo? Zeg dan: \"ik heet {place.strip()}\"."
+
+
+def signup_goes_on(title: str) -> str:
+    """Said when a message asks for something else halfway a sign-up: where we are, and the way out."""
+    which = f" voor \"{title.strip()}\"" if title.strip() else ""
+    return f"Je meldt je nu aan{which}. Wil je iets anders? Zeg dan \"stop\"."
+
+
+def consent_again(title: str) -> str:
+    which = f" voor \"{title.strip()}\"" if title.strip() else ""
+    return f"Je meldt je nu aan{which}. Ik stuur pas iets door als jij ja zegt."
+
+
+def contact_none(missing: str) -> str:
+    """No e-mail address (or no phone): the other is fine too, and a person can help with neither."""
+    other = "een e-mailadres" if missing == "phone" else "een telefoonnummer"
+    return (f"Dat geeft niet. {other[0].upper()}{other[1:]} is ook goed. "
+            "Heb je allebei niet? Zeg dan \"mens\". Dan helpt iemand van het vrijwilligerscentrum je verder.")
+
+
+CONTACT_NONE_AGAIN = (
+    "Zonder e-mailadres of telefoonnummer kan ik je niet aanmelden. Zeg \"mens\", dan helpt iemand "
+    "van het vrijwilligerscentrum je. Of zeg \"stop\"."
+)
 CONTACT_INVALID = (
     "Dat snap ik niet. Geef een e-mailadres of een telefoonnummer, "
     "bijvoorbeeld sanne@mail.nl of 06 12345678."
@@ -1005,6 +1073,23 @@ BUTTON_NEED_SAVE = "Ja, opslaan"
 BUTTON_NEED_CHANGE = "Nee, iets aanpassen"
 ASK_NEED_FIX = "Wat wil je aanpassen? Kies hieronder. Of typ meteen het goede antwoord, bijvoorbeeld een ander e-mailadres."
 NEED_FIX_UNCLEAR = "Dat snap ik niet helemaal. Kies wat je wilt aanpassen. Of zeg \"opslaan\" of \"stop\"."
+NEED_CONFIRM_AGAIN = "Ik wil eerst weten of ik dit zo mag opslaan."
+NEED_NOT_AN_ANSWER: dict[str, str] = {
+    "need_initiative": "Dat lijkt me geen naam van een initiatief. Dat past niet bij deze vraag.",
+    "need_title": "Dat lijkt me geen titel. Dat past niet bij deze vraag.",
+    "need_description": "Dat lijkt me geen uitleg van het werk. Dat past niet bij deze vraag.",
+}
+NEED_BUSY = (
+    "We maken nu samen een oproep voor vrijwilligers. Wil je liever zelf vrijwilligerswerk zoeken? "
+    "Zeg dan eerst \"stop\"."
+)
+NEED_TITLE_SAYS_NOTHING = "Zeg in de titel wat de vrijwilliger doet. Dat mag in een paar woorden."
+NEED_ALREADY_POSTING = "Daar zijn we nu mee bezig. Ik heb nog een paar vragen."
+
+
+def need_place_answer(place: str) -> str:
+    named = f"\"{place.strip()}\" is een plaats." if place.strip() else "Dat is een plaats."
+    return f"{named} Dat past niet bij deze vraag."
 
 
 def need_wrong_kind(kind: str, kept: bool) -> str:
@@ -1060,6 +1145,7 @@ def alert_intro(count: int) -> str:
 
 # Forgetting.
 FORGET_CANCELLED = "Goed, ik wis niets."
+FORGET_ASK_AGAIN = "Dat vraag ik je net. Zeg \"ja\" als ik alles mag wissen, of \"nee\" als ik niets moet wissen."
 FORGOTTEN = (
     "Klaar. Ik heb alles over jou gewist: je naam, je contactgegevens, je berichten-abonnement "
     "en ons gesprek. Initiatieven waar je je aanmeldde zien alleen nog dat er iemand was."
@@ -1411,3 +1497,75 @@ ALERT_UNSUBSCRIBE_BUTTON = "Afmelden"
 ALERT_UNSUBSCRIBED = "Je bent afgemeld. Je krijgt geen mail meer van ons. Je e-mailadres voor deze mails is gewist."
 ALERT_UNSUBSCRIBED_BEFORE = "Je bent al afgemeld. Je krijgt geen mail meer van ons."
 ALERT_PAGE_BUSY = "Het lukt nu even niet. Probeer het over een paar minuten nog eens."
+
+
+# --- centres (doemee/centres.py, doemee/centre_sync.py, the command line) -----
+# centres.yml problems, for `doemee centres-sync` (the gateway logs them in English).
+CENTRE_BAD_SLUG = "de naam van het centrum (slug) mag alleen a-z, 0-9 en '-' bevatten."
+CENTRE_NOT_A_MAPPING = "hier horen de instellingen van het centrum (name, colours, municipalities, ...)."
+CENTRE_BAD_COLOUR = "colours heeft primary en text_on_primary nodig, elk als #rrggbb."
+CENTRES_NONE = "Er staat nog geen centrum in de database. Zet ze erin met: bin/doemee centres-sync"
+
+
+def centres_unreadable(path: str) -> str:
+    return f"Ik kan {_file(path)} niet lezen. Bestaat het bestand, en is het goede YAML?"
+
+
+def _file(path: str) -> str:
+    return path.strip() or "het centrabestand"
+
+
+def centres_empty(path: str) -> str:
+    return f"In {_file(path)} staat geen centrum. Zet ze onder 'centres:'."
+
+
+def centre_invalid(path: str, slug: str, reason: str) -> str:
+    which = f"centrum '{_shown(slug)}'" if slug.strip() else "een centrum"
+    return f"{_file(path)[:1].upper()}{_file(path)[1:]}, {which}: {reason.strip() or 'klopt niet.'}"
+
+
+def centre_low_contrast(ratio: float, needed: float) -> str:
+    return f"text_on_primary op primary heeft een contrast van {ratio:.2f}. Dat moet minstens {needed} zijn."
+
+
+def centre_too_light(needed: float) -> str:
+    return f"primary is te licht naast wit. Het contrast moet minstens {needed}:1 zijn."
+
+
+def centre_bad_codes(codes: list[str]) -> str:
+    shown = ", ".join(_shown(c) for c in codes if str(c).strip())
+    return "municipalities moeten CBS-codes van vier cijfers zijn" + (f", niet: {shown}." if shown else ".")
+
+
+def centre_missing(key: str) -> str:
+    return f"'{key}' ontbreekt of is leeg."
+
+
+def centre_bad_origins(origins: list[object]) -> str:
+    shown = ", ".join(_shown(str(o)) for o in origins if str(o).strip())
+    return "origins moeten websites zijn zoals https://voorbeeld.nl (zonder pad)" + (f", niet: {shown}." if shown else ".")
+
+
+def centre_unknown(slug: str, known: list[str]) -> str:
+    choose = f" Kies uit: {', '.join(known)}." if known else " Er staat nog geen centrum in de database."
+    return f"Centrum '{_shown(slug)}' ken ik niet.{choose}"
+
+
+def centres_synced(new: int, updated: int, removed: int) -> str:
+    return f"Centra bijgewerkt: {new} nieuw, {updated} bijgewerkt, {removed} weggehaald."
+
+
+def centre_kept(slug: str, opportunities: int) -> str:
+    plekken = "vrijwilligersplek" if opportunities == 1 else "vrijwilligersplekken"
+    return (
+        f"Centrum '{_shown(slug)}' staat niet meer in het bestand, maar heeft nog {opportunities} {plekken}. "
+        "Ik laat het staan."
+    )
+
+
+def centre_overlap(code: str, slugs: list[str]) -> str:
+    named = [s.strip() for s in slugs if s.strip()]
+    where = f"gemeente {code.strip()}" if code.strip() else "een gemeente"
+    if not named:
+        return f"Let op: {where} hoort bij meer dan één centrum."
+    return f"Let op: {where} hoort bij meer dan één centrum ({', '.join(named)}). Wat daar binnenkomt, gaat naar {named[0]}."

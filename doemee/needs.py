@@ -10,6 +10,7 @@ the volunteer centre opens it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import uuid
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.orm import Session
 
 from doemee import messages
-from doemee.categories import LABELS, parse_interests
+from doemee.categories import LABELS, WORD_TO_SLUG, normalise_word, parse_interests
 from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.opportunities import LIMITS, Geography, OpportunityInput, is_valid_email, save, validate
 from doemee.residents import parse_contact
@@ -61,6 +62,31 @@ _TIME_LEAD = re.compile(
     r"(?:elke|iedere) (?:week|maand)|in het weekend|af en toe|soms|graag)\s+",
     re.IGNORECASE,
 )
+# "Onze tennisclub TC De Lob zoekt een penningmeester": who seeks, and the role they seek.
+_SEEKS = re.compile(
+    r"^(?:(?:hallo|hoi|goedemorgen|goedemiddag|goedenavond)[\s,!]+)?(?:onze?|ons|het|de)?\s*(?P<who>[^,.!?;]+?)\s+"
+    r"zoekt\s+(?:nog\s+)?(?:een|twee|drie|enkele|\d+)?\s*(?P<role>[^,.!?;]+?)"
+    r"(?=\s+(?:voor|die|om|in|op|bij|met)\b|[,.!?;]|$)",
+    re.IGNORECASE,
+)
+# What nobody calls their initiative or their vacancy: the seekers themselves, or a yes or no.
+_GENERIC_ROLES = frozenset({"iemand", "vrijwilliger", "vrijwilligers", "mensen", "hulp", "hulpjes", "handen"})
+YES_NO = frozenset({
+    "ja", "jawel", "jazeker", "ja hoor", "ok", "oke", "oké", "okay", "goed", "prima", "nee", "nee hoor", "neen",
+    "klopt", "yes", "no", "jep", "nope", "misschien",
+})
+# A one-word title must say what the volunteer does: a role or a task ("Bardienst", "Moestuinhulp",
+# "Penningmeester"), or a subject word; a lone name ("Sanne") or place says nothing.
+_ROLE_ENDINGS = (
+    "hulp", "hulpje", "dienst", "maatje", "maatjes", "coach", "vrijwilliger", "chauffeur", "begeleider",
+    "begeleiding", "kok", "koks", "gastheer", "gastvrouw", "meester", "secretaris", "voorzitter", "klusser",
+    "tuinier", "trainer", "leider", "leiding", "ondersteuning", "medewerker", "bezorger", "bezorging", "voorlezer",
+    "oppas", "buddy", "monteur", "fotograaf", "redacteur", "beheerder", "lid", "helper", "helpers", "werk",
+    "bemensing", "ophaler", "sjouwer", "schilder", "kapper", "verkoper", "barman", "barvrouw", "docent", "les",
+)
+# Single words of at least this length may be a typo of a subject word ("vervoerr").
+_TYPO_MIN_LENGTH = 5
+_TYPO_CUTOFF = 0.85
 _KIND_FIELD = {"email": "need_email", "postcode": "need_postcode"}
 _KIND_WORDS = {"email": "een e-mailadres", "phone": "een telefoonnummer", "postcode": "een postcode"}
 
@@ -119,6 +145,8 @@ def check_field(field: str, answer: str, geo: Geography, still_open: frozenset[s
     text = re.sub(r"\s+", " ", answer or "").strip()
     if not text:
         return Checked(None, messages.NEED_EMPTY)
+    if field in FREE_TEXT and text.lower().strip(" .!,") in YES_NO:
+        return Checked(None, messages.NEED_NOT_AN_ANSWER[field])
     kind = answer_kind(text)
     if kind is not None and _KIND_FIELD.get(kind) != field:
         checked = None if field in FREE_TEXT else _check(field, text, geo)
@@ -138,6 +166,8 @@ def _check(field: str, text: str, geo: Geography) -> Checked:
             return Checked(None, messages.need_too_short(_MIN_LENGTH[field]))
         if len(text) > limit:
             return Checked(None, messages.need_too_long(limit))
+        if field == "need_title" and not _says_the_work(text):
+            return Checked(None, messages.NEED_TITLE_SAYS_NOTHING)
         return Checked(text)
     if field == "need_category":
         slugs, _ = parse_interests(text)
@@ -145,6 +175,9 @@ def _check(field: str, text: str, geo: Geography) -> Checked:
             return Checked(text)
         if len(slugs) >= 1:
             return Checked(slugs[0])
+        guessed = _category_from_typo(text)
+        if guessed is not None:
+            return Checked(guessed)
         return Checked(None, messages.NEED_UNKNOWN_CATEGORY)
     if field == "need_postcode":
         postcode = normalise_postcode(text)
@@ -165,6 +198,27 @@ def _check(field: str, text: str, geo: Geography) -> Checked:
             return Checked(candidate)
         return Checked(None, messages.NEED_BAD_EMAIL)
     raise KeyError(field)
+
+
+def _says_the_work(title: str) -> bool:
+    """Whether a title could tell a resident what the work is: more than one word, or a role word."""
+    words = re.findall(r"[^\W_]+", title)
+    if len(words) != 1:
+        return True
+    word = normalise_word(words[0])
+    return word in WORD_TO_SLUG or word.endswith(_ROLE_ENDINGS) or any(
+        word.endswith(known) for known in WORD_TO_SLUG if " " not in known and len(known) >= 4)
+
+
+def _category_from_typo(text: str) -> str | None:
+    """The one subject a short answer with a typing error plainly means ("vervoerr", "ouderne")."""
+    words = [normalise_word(w) for w in re.findall(r"[^\W\d_]+", text)]
+    if not words or len(words) > 3:
+        return None
+    known = [w for w in WORD_TO_SLUG if " " not in w and len(w) >= _TYPO_MIN_LENGTH]
+    found = {WORD_TO_SLUG[m] for w in words if len(w) >= _TYPO_MIN_LENGTH
+             for m in difflib.get_close_matches(w, known, n=3, cutoff=_TYPO_CUTOFF)}
+    return found.pop() if len(found) == 1 else None
 
 
 def answer_kind(text: str) -> str | None:
@@ -210,6 +264,8 @@ def read_need(text: str, geo: Geography) -> dict[str, str]:
     initiative = _INITIATIVE.search(text)
     if initiative:
         found["need_initiative"] = initiative.group(1)
+    for field, value in _who_seeks_whom(text).items():
+        found.setdefault(field, value)
     what = _WHAT.search(text)
     if what:
         work = what.group(3).strip()
@@ -230,6 +286,31 @@ def read_need(text: str, geo: Geography) -> dict[str, str]:
             break
     checked = {field: check_field(field, value, geo) for field, value in found.items()}
     return {field: c.value for field, c in checked.items() if c.value and not c.problem}
+
+
+def _who_seeks_whom(text: str) -> dict[str, str]:
+    """ "Onze tennisclub TC De Lob zoekt een penningmeester": the initiative's name and a title.
+
+    The name is the capitalised part after a kind word ("tennisclub TC De
+    Lob" -> "TC De Lob"); a lone kind word ("onze tennisclub") names no one.
+    The role becomes the title together with the name, since one word
+    alone ("Penningmeester") tells a resident little.
+    """
+    match = _SEEKS.search(text)
+    if not match:
+        return {}
+    role = match.group("role").strip()
+    if role.lower() in _GENERIC_ROLES or not role:
+        return {}
+    words = match.group("who").split()
+    while words and not words[0][:1].isupper() and not words[0][:1].isdigit():
+        words.pop(0)
+    who = " ".join(words)
+    found = {"need_title": role[:1].upper() + role[1:]}
+    if who and not re.match(r"(?i)^(wij|we|ik)$", who):
+        found["need_initiative"] = who
+        found["need_title"] = f"{found['need_title']} bij {who}"
+    return found
 
 
 def post_need(session: Session, geo: Geography, draft: NeedDraft) -> PostedNeed:

@@ -24,6 +24,10 @@ eindhoven" is no village Best.
 Typos: only a word of six letters or more that is no word at all, in Dutch or
 English, as typed or as people spell while they talk ("hellup" is "help"), is
 forgiven one typo (two when long), towards a name that is not a word itself.
+A five-letter word ("zwole") is forgiven one typo only towards a municipality's
+own town that no other name is as close to, and only where a place is meant
+anyway (after a preposition, with a capital, or as the whole answer): short
+chat words are too often one letter away from some village.
 A word one typo away from an ordinary word as well ("ochtens") is corrected
 only where a preposition or a capital marks a place.
 The value is the name as GeoNames writes it, with its town in brackets where
@@ -67,6 +71,8 @@ MAX_WORDS_IN_NAME = 5
 # "Cothen in de gemeente Wijk bij Duurstede": a name, its qualifier and the words joining them.
 MAX_WORDS_QUALIFIED = 9
 MIN_TYPO_LETTERS = 6
+# Five letters: one typo, towards a town only (see the module's docstring).
+MIN_TOWN_TYPO_LETTERS = 5
 # Names this short are often chat or abbreviations ("ie", "erm"): a place only in context.
 MAX_SHORT_NAME = 3
 _ARTICLES = frozenset({"de", "het", "'t", "t", "den", "der", "s"})
@@ -116,9 +122,13 @@ class Gazetteer:
         self.name_words = frozenset(word for key in self.values for word in key.split()) | TOWN_PARTS
         self.major = major
         self._by_initial: Dict[str, List[str]] = defaultdict(list)
+        # Every one-word name of four to six letters: what a five-letter typo might have meant.
+        self._short_by_initial: Dict[str, List[str]] = defaultdict(list)
         for key in self.values:
             if " " not in key and len(key) >= 5 and not is_common(key) and (key in major or not is_word(key)):
                 self._by_initial[key[0]].append(key)
+            if " " not in key and 4 <= len(key) <= 6:
+                self._short_by_initial[key[0]].append(key)
 
     def exact(self, key: str) -> Optional[str]:
         return self.values.get(key)
@@ -129,6 +139,14 @@ class Gazetteer:
         choices = [k for k in self._by_initial.get(word[0], ()) if abs(len(k) - len(word)) <= allowed]
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=allowed)
         return best[0] if best else None
+
+    def near_town(self, word: str) -> Optional[str]:
+        """The municipality's own town a five-letter word is one typo from, when no other name is as close."""
+        choices = [k for k in self._short_by_initial.get(word[0], ()) if abs(len(k) - len(word)) <= 1]
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=2)
+        if len(found) != 1 or found[0][0] not in self.major:
+            return None
+        return found[0][0]
 
 
 @lru_cache(maxsize=1)
@@ -154,7 +172,13 @@ def _core(words: Sequence[Word]) -> List[str]:
 
 
 def _needs_context(words: Sequence[Word], major: FrozenSet[str]) -> bool:
-    """Ordinary words need context; so do other known words and very short names, unless a municipality's own town."""
+    """Ordinary words need context; so do other known words and very short names, unless a municipality's own town.
+
+    A name that starts with "den" ("den haag", "den helder") needs none: no
+    everyday phrase starts with that article, though "haag" alone is a word.
+    """
+    if len(words) > 1 and words[0].text == "den":
+        return False
     core = _core(words)
     if not core or all(is_common(w) for w in core):
         return True
@@ -327,9 +351,9 @@ def _span_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _may_be_typo(places: Gazetteer, word: str) -> bool:
+def _may_be_typo(places: Gazetteer, word: str, least: int = MIN_TYPO_LETTERS) -> bool:
     """Long enough, and no word of Dutch or English, as typed or as spelled while talking ("hellup")."""
-    if len(word) < MIN_TYPO_LETTERS or word[:1].isdigit() or places.exact(word) is not None or is_word(word):
+    if len(word) < least or word[:1].isdigit() or places.exact(word) is not None or is_word(word):
         return False
     forms = plain_spellings(word) - {word}
     return any(places.exact(form) is not None for form in forms) or not any(is_word(form) for form in forms)
@@ -399,9 +423,12 @@ def find_places(text: str) -> List[Span]:
     claimed = None
     corrected: List[Span] = []
     for i, word in enumerate(words):
-        if taken[i] or not _may_be_typo(places, word.text):
+        if taken[i] or not _may_be_typo(places, word.text, MIN_TOWN_TYPO_LETTERS):
             continue
-        key = places.near(word.text)
+        if len(word.text) < MIN_TYPO_LETTERS:
+            key = places.near_town(word.text) if _has_context(words, i, 1) else None
+        else:
+            key = places.near(word.text)
         if key is None or not _likely_typo_of(places, words, i, key):
             continue
         claimed = _claimed_by_others(text) if claimed is None else claimed

@@ -212,3 +212,41 @@ async def test_signing_up_after_results_is_left_to_the_sign_up(app_db, domain):
                            active_loop="search_form", slots={"location_candidates": candidates, "shown_ids": [4, 5]})
     outcome = await run(SEARCH_FORM, tracker, domain)
     assert outcome.events == []
+
+
+# --- an unclear message that is still a search ----------------------------------------------
+
+def _unclear(text: str, entities: dict, best: tuple[str, str], active_loop: str | None = None):
+    tracker = make_tracker(text=text, intent="nlu_fallback", entities=entities, active_loop=active_loop)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5}, {"name": best[0], "confidence": 0.49},
+        {"name": best[1], "confidence": 0.47},
+    ]
+    return tracker
+
+
+async def test_an_unclear_message_with_a_place_and_an_interest_starts_the_search(app_db, domain):
+    tracker = _unclear("ik woon in groningen, iets met taal of ouderen",
+                       {"place": "Groningen", "interest": "taal"}, ("inform", "search_opportunities"))
+    outcome = await run(ActionFallback(), tracker, domain)
+    assert outcome.messages == []
+    assert [e.get("name") for e in outcome.events if e.get("event") == "followup"] == ["search_form"]
+
+
+async def test_an_unclear_question_that_names_a_place_is_no_search(app_db, domain):
+    tracker = _unclear("wat is het weer in deventer?", {"place": "Deventer"}, ("out_of_scope", "inform"))
+    outcome = await run(ActionFallback(), tracker, domain)
+    assert outcome.texts == [messages.FALLBACK_FIRST]
+
+
+async def test_an_unclear_message_with_a_place_but_no_search_in_sight_asks_to_rephrase(app_db, domain):
+    tracker = _unclear("mijn oma woont in zwolle", {"place": "Zwolle"}, ("out_of_scope", "greet"))
+    outcome = await run(ActionFallback(), tracker, domain)
+    assert outcome.texts == [messages.FALLBACK_FIRST]
+
+
+async def test_an_unclear_message_inside_another_form_never_starts_the_search(app_db, domain):
+    tracker = _unclear("ik woon in zwolle, iets met taal", {"place": "Zwolle"}, ("inform", "search_opportunities"),
+                       active_loop="signup_form")
+    outcome = await run(ActionFallback(), tracker, domain)
+    assert not [e for e in outcome.events if e.get("event") == "followup"]

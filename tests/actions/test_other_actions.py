@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from actions.alerts import ActionSubscribeAlerts, ActionUnsubscribeAlerts
 from actions.conversation import ActionFallback, ActionHandoff
 from actions.need import ActionSubmitNeed, ValidateNeedForm
-from actions.privacy import ActionForgetMe
+from actions.privacy import ActionForgetMe, ValidateForgetForm
 from actions.search import ActionShowResults
 from actions.signup import ActionSubmitSignup
 from doemee.settings import get_settings
@@ -133,3 +133,18 @@ async def test_every_form_question_is_asked_in_dutch_with_useful_buttons(app_db,
         assert f"action_ask_{slot}" in domain["actions"]
     interests = await run(asked["interests"](), make_tracker(), domain)
     assert interests.buttons[-1]["payload"] == "maakt niet uit"
+
+
+async def test_a_yes_in_words_answers_the_forget_question_whatever_the_intent(app_db, domain):
+    for text, intent, meant in (("ja wis maar alles", "forget_me", True), ("nee toch niet", "inform", False)):
+        tracker = make_tracker(text=text, intent=intent, requested_slot="forget_confirmed", active_loop="forget_form")
+        assert (await run(ValidateForgetForm(), tracker, domain)).slots["forget_confirmed"] is meant, text
+
+
+async def test_forget_me_again_at_the_forget_question_is_asked_once_more_in_other_words(app_db, domain):
+    tracker = make_tracker(text="vergeet mij", intent="forget_me", requested_slot="forget_confirmed",
+                           active_loop="forget_form")
+    outcome = await run(ValidateForgetForm(), tracker, domain)
+    # A slot event keeps the form going (without one Rasa rejected it and nothing answered at all).
+    assert outcome.slots == {"forget_confirmed": None}
+    assert outcome.texts and "ja" in outcome.all_text

@@ -3,6 +3,7 @@ import json
 from sqlalchemy import select
 
 from actions.search import ActionAskLocation, ActionMoreInfo, ActionMoreResults, ActionShowResults, ValidateSearchForm
+from doemee import messages
 from doemee.storage.models import SearchLog
 from tests.actions.conftest import make_tracker, run
 
@@ -170,3 +171,69 @@ async def test_a_place_resolved_earlier_is_not_asked_again_when_the_search_is_re
 async def test_more_is_never_taken_for_a_place(app_db, domain):
     tracker = make_tracker(text="meer", intent="more_results", requested_slot="location", active_loop="search_form")
     assert "location" not in (await run(FORM, tracker, domain)).slots
+
+
+async def test_no_preference_said_with_the_place_in_a_first_message_fills_both(app_db, domain):
+    tracker = make_tracker(text="ik woon in 3512, alles is goed", entities={"postcode": "3512"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots["location"] == "3512"
+    assert outcome.slots["interests"] == ["geen_voorkeur"]
+
+
+async def test_no_preference_without_a_place_in_a_first_message_is_no_answer_yet(app_db, domain):
+    tracker = make_tracker(text="alles is goed", intent="search_opportunities")
+    assert "interests" not in (await run(FORM, tracker, domain)).slots
+
+
+async def test_an_initiative_looking_for_volunteers_fills_nothing_of_the_search(app_db, domain):
+    tracker = make_tracker(text="wij zoeken vrijwilligers voor ons buurthuis", intent="post_need",
+                           entities={"interest": "ontmoeting"}, requested_slot="location", active_loop="search_form")
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots == {} and outcome.messages == []
+
+
+async def test_something_else_while_the_place_is_asked_says_why_the_place_is_needed(app_db, domain):
+    tracker = make_tracker(text="iets anders", intent="change_search", requested_slot="location",
+                           active_loop="search_form")
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.texts == [messages.SOMETHING_ELSE_NEEDS_PLACE]
+    assert outcome.slots["location"] is None
+
+
+async def test_something_else_while_the_interest_is_asked_invites_own_words(app_db, domain):
+    tracker = make_tracker(text="iets anders", intent="change_search", requested_slot="interests",
+                           active_loop="search_form", slots={"location": "3512"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.texts == [messages.SOMETHING_ELSE_INTERESTS]
+    assert outcome.slots["interests"] is None
+
+
+async def test_something_else_while_choosing_a_place_drops_the_places_offered(app_db, domain):
+    first = await run(FORM, make_tracker(text="lombok", requested_slot="location", active_loop="search_form",
+                                         entities={"place": "Lombok"}), domain)
+    tracker = make_tracker(text="iets anders", intent="change_search", requested_slot="location",
+                           active_loop="search_form", slots={"location_candidates": first.slots["location_candidates"]})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.texts == [messages.SOMETHING_ELSE_NONE_OF_THESE]
+    assert outcome.slots["location_candidates"] is None
+
+
+async def test_something_else_after_results_asks_the_interest_without_comment(app_db, domain):
+    tracker = make_tracker(text="iets anders", intent="change_search", slots={"location": "3512", "interests": ["ouderen"]})
+    assert (await run(FORM, tracker, domain)).messages == []
+
+
+async def test_an_unknown_place_where_the_resident_lives_is_said_to_be_unknown(app_db, domain):
+    tracker = make_tracker(text="ik woon in blablastad en wil koken", intent="search_opportunities",
+                           entities={"interest": "voedsel"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots["location"] is None
+    assert outcome.slots["interests"] == ["voedsel"]
+    assert outcome.texts == [messages.GEO_UNKNOWN_PLACE]
+
+
+async def test_living_in_a_neighbourhood_of_no_name_is_no_place(app_db, domain):
+    tracker = make_tracker(text="ik woon in de buurt en wil koken", intent="search_opportunities",
+                           entities={"interest": "voedsel"})
+    outcome = await run(FORM, tracker, domain)
+    assert "location" not in outcome.slots and outcome.messages == []

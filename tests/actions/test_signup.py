@@ -131,3 +131,76 @@ async def test_a_position_that_was_not_shown_picks_nothing(app_db, domain):
     oid = _opportunity(app_db)
     tracker = make_tracker(text="de tweede", intent="sign_up", slots={"shown_ids": [oid]})
     assert "opportunity_id" not in (await run(FORM, tracker, domain)).slots
+
+
+def _asked(text: str, slot: str, intent: str = "inform", entities=None, slots=None, history=None):
+    return make_tracker(text=text, intent=intent, entities=entities, requested_slot=slot, active_loop="signup_form",
+                        slots={"shown_ids": [1, 2, 3], "opportunity_id": "1", "opportunity_title": "Tuinieren",
+                               **(slots or {})}, history=history)
+
+
+async def test_yes_or_a_sentence_at_the_name_question_is_no_name(app_db, domain):
+    for text, intent in (("ja", "affirm"), ("iets anders", "change_search"),
+                         ("ik zoek vrijwilligerswerk", "search_opportunities")):
+        outcome = await run(FORM, _asked(text, "first_name", intent), domain)
+        assert outcome.slots["first_name"] is None, text
+        assert outcome.texts, text
+
+
+async def test_a_sentence_that_asks_for_something_else_hears_what_the_sign_up_is_for(app_db, domain):
+    outcome = await run(FORM, _asked("ik zoek vrijwilligerswerk", "first_name", "search_opportunities"), domain)
+    assert "Tuinieren" in outcome.all_text and "stop" in outcome.all_text
+
+
+async def test_a_place_alone_at_the_name_question_is_taken_for_the_place(app_db, domain):
+    outcome = await run(FORM, _asked("Zwolle", "first_name", entities={"place": "Zwolle"}), domain)
+    assert outcome.slots["first_name"] is None
+    assert outcome.texts == ["Zwolle is een plaats. Heet je zo? Zeg dan: \"ik heet Zwolle\"."]
+    named = await run(FORM, _asked("ik heet Ede", "first_name", entities={"place": "Ede"}), domain)
+    assert named.slots["first_name"] == "Ede"
+
+
+async def test_stopping_halfway_ends_the_sign_up_whatever_the_nlu_thought(app_db, domain):
+    outcome = await run(FORM, _asked("laat maar, ik bedenk me", "first_name", "inform"), domain)
+    assert outcome.slots["requested_slot"] is None and outcome.slots["first_name"] is None
+    submitted = await run(ActionSubmitSignup(), make_tracker(slots={"opportunity_id": "1", "consent": None}), domain)
+    assert [m.get("response") for m in submitted.messages] == ["utter_signup_stopped"]
+
+
+async def test_no_email_address_at_the_contact_question_offers_the_phone_and_a_person(app_db, domain):
+    for text, intent in (("heb ik niet", "deny"), ("ik heb geen e-mail", "deny")):
+        outcome = await run(FORM, _asked(text, "contact", intent), domain)
+        assert outcome.slots["contact"] is None, text
+        assert "telefoonnummer is ook goed" in outcome.all_text and "mens" in outcome.all_text
+
+
+async def test_no_email_address_said_twice_is_not_answered_the_same_way(app_db, domain):
+    first = (await run(FORM, _asked("heb ik niet", "contact", "deny"), domain)).texts[0]
+    history = [{"event": "user", "text": "heb ik niet"}, {"event": "bot", "text": first},
+               {"event": "bot", "text": "Hoe kan het initiatief je bereiken?"}]
+    again = await run(FORM, _asked("heb ik echt niet", "contact", "deny", history=history), domain)
+    assert again.texts and again.texts[0] != first
+
+
+async def test_more_info_while_consent_is_asked_shows_the_details_and_keeps_the_choice(app_db, domain):
+    oid = _opportunity(app_db)
+    tracker = _asked("vertel eens meer over de eerste", "consent", "more_info",
+                     slots={**_ready(oid, consent=None), "shown_ids": [oid]})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.slots == {"consent": None}
+    assert "Van: Buurttuin Oost" in outcome.all_text and "Je meldt je nu aan voor \"Tuinieren\"" in outcome.all_text
+
+
+async def test_the_consent_question_asked_again_says_where_the_sign_up_stands(app_db, domain):
+    slots = _ready(1, consent=None)
+    question = (await run(ActionAskConsent(), make_tracker(slots=slots), domain)).texts[-1]
+    again = await run(ActionAskConsent(), make_tracker(slots=slots, history=[{"event": "bot", "text": question}]), domain)
+    assert again.texts == ["Je meldt je nu aan voor \"Tuinieren\". Ik stuur pas iets door als jij ja zegt.", question]
+
+
+async def test_signing_up_with_nothing_shown_starts_the_search_first(app_db, domain):
+    tracker = make_tracker(text="ik wil me aanmelden", intent="sign_up", active_loop="signup_form")
+    outcome = await run(FORM, tracker, domain)
+    assert {"event": "followup", "timestamp": None, "name": "search_form"} in outcome.events
+    assert outcome.slots["requested_slot"] is None
+    assert "nog geen plekken gezien" in outcome.all_text

@@ -217,3 +217,33 @@ async def test_yes_right_after_the_details_signs_up_for_that_result(app_db, doma
     tracker = make_tracker(text="ja", intent="affirm", slots={"shown_ids": shown, "detailed_id": str(shown[2])},
                            history=history)
     assert (await run(FORM, tracker, domain)).slots["opportunity_id"] == str(shown[2])
+
+
+async def test_an_address_typed_as_a_request_for_mail_right_after_results_signs_up(app_db, domain):
+    shown = _results(app_db)
+    tracker = _after_results("mijn mail is j.bakker@outlook.com", shown, intent="subscribe_alerts")
+    outcome = await run(AFTER, tracker, domain)
+    assert outcome.slots["typed_choice"] == "sign_up"
+    assert (outcome.slots["contact"], outcome.slots["contact_kind"]) == ("j.bakker@outlook.com", "email")
+    assert outcome.slots["opportunity_id"] is None
+
+
+async def test_only_a_request_for_news_right_after_results_starts_the_alerts(app_db, domain):
+    shown = _results(app_db)
+    for text in ("mail me als er iets nieuws is", "stuur me een mail op jan@example.nl als er iets bijkomt"):
+        outcome = await run(AFTER, _after_results(text, shown, intent="subscribe_alerts"), domain)
+        assert outcome.slots == {"typed_choice": "alerts"}, text
+
+
+async def test_a_no_with_another_interest_right_after_results_searches_again(app_db, domain):
+    shown = _results(app_db)
+    tracker = _after_results("nee toch liever met kinderen", shown, intent="deny", entities={"interest": "jeugd"})
+    outcome = await run(AFTER, tracker, domain)
+    assert outcome.slots["typed_choice"] == "search"
+    assert outcome.messages == []
+
+
+async def test_a_plain_no_right_after_results_asks_what_else(app_db, domain):
+    outcome = await run(AFTER, _after_results("nee", _results(app_db), intent="deny"), domain)
+    assert outcome.slots["typed_choice"] == "answered"
+    assert [m.get("response") for m in outcome.messages] == ["utter_anything_else"]

@@ -339,3 +339,10 @@ def test_a_missing_secret_key_is_made_once_and_shared(tmp_path, settings):
     email_alerts._key_in_file.cache_clear()
     assert email_alerts.signing_key(keyless) == first and len(first) >= 32
     assert (keyless.secret_file.stat().st_mode & 0o777) == 0o600
+
+
+def test_only_a_request_for_news_asks_for_alerts_not_an_address_alone():
+    assert email_alerts.asks_for_news("mail me als er iets nieuws is")
+    assert email_alerts.asks_for_news("hou me op de hoogte via jan@example.nl")
+    assert not email_alerts.asks_for_news("mijn mail is j.bakker@outlook.com")
+    assert not email_alerts.asks_for_news("jan@example.nl")

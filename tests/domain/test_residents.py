@@ -1,4 +1,6 @@
-from doemee.residents import Contact, get_or_create, parse_contact, parse_first_name
+from doemee.residents import (
+    Contact, get_or_create, is_yes_or_no, parse_contact, parse_first_name, says_no_contact, says_stop,
+)
 
 
 def test_first_name_is_taken_from_a_sentence_and_capitalised():
@@ -9,6 +11,50 @@ def test_first_name_is_taken_from_a_sentence_and_capitalised():
 def test_things_that_are_no_name_are_refused():
     for text in ("", "1234", "<script>", "a" * 60, "ik wil iets met ouderen doen vandaag graag", "😀"):
         assert parse_first_name(text) is None, text
+
+
+def test_a_sentence_of_ordinary_words_is_no_name():
+    for text in ("ja", "nee hoor", "iets anders", "ik zoek vrijwilligerswerk", "ik wil me aanmelden",
+                 "vertel eens meer over de eerste", "laat maar", "meer", "oké"):
+        assert parse_first_name(text) is None, text
+
+
+def test_real_names_stay_names_with_diacritics_and_double_names():
+    assert parse_first_name("Sanne") == "Sanne"
+    assert parse_first_name("ik heet Anne-Marie") == "Anne-Marie"
+    assert parse_first_name("Zoë") == "Zoë"
+    assert parse_first_name("çağlar") == "Çağlar"
+    assert parse_first_name("Anne Marie") == "Anne Marie"
+
+
+def test_a_full_name_gives_the_first_name():
+    assert parse_first_name("Jan de Vries") == "Jan"
+    assert parse_first_name("ik heet Fatma van der Berg") == "Fatma"
+
+
+def test_a_name_that_is_also_a_word_is_a_name_on_its_own_but_not_in_a_sentence():
+    assert parse_first_name("Wil") == "Wil"
+    assert parse_first_name("ik wil") is None
+
+
+def test_yes_and_no_words_are_recognised_as_such():
+    assert is_yes_or_no("ja hoor") and is_yes_or_no("Nee!")
+    assert not is_yes_or_no("Janne")
+
+
+def test_stopping_halfway_is_recognised():
+    for text in ("laat maar, ik bedenk me", "stop", "ik bedenk me", "nee laat maar", "ik wil me toch niet aanmelden"):
+        assert says_stop(text), text
+    for text in ("Sanne", "stoppel", "ik wil me aanmelden"):
+        assert not says_stop(text), text
+
+
+def test_having_no_email_address_or_phone_is_recognised():
+    assert says_no_contact("heb ik niet") == "email"
+    assert says_no_contact("ik heb geen e-mail") == "email"
+    assert says_no_contact("ik heb geen telefoon") == "phone"
+    assert says_no_contact("nee") is None
+    assert says_no_contact("sanne@mail.nl") is None
 
 
 def test_email_and_dutch_phone_numbers_are_recognised_and_normalised():

@@ -26,10 +26,10 @@ from tests.conversations import corpus, expect
 
 # --- settings --------------------------------------------------------------------------------
 # The target is 0.95 for both. These floors sit just under what the bot scored on
-# 2026-12-05 (held out 63/75 = 0.84, tuning 53/60 = 0.88), so a change that makes typed
-# conversations worse fails `make test`; raise them as the bot gets better.
-HELD_OUT_MIN_PASS_RATE = 0.80
-TUNING_MIN_PASS_RATE = 0.83
+# 2026-12-05 (held out 80/85 = 0.94 with 22 conversations written blind that day, tuning 72/72),
+# so a change that makes typed conversations worse fails `make test`; raise them as the bot gets better.
+HELD_OUT_MIN_PASS_RATE = 0.90
+TUNING_MIN_PASS_RATE = 0.95
 TARGET_PASS_RATE = 0.95
 CONVERSATIONS_AT_ONCE = 4
 RESULTS_FILE = ROOT / "results" / "conversations.json"

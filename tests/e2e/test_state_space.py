@@ -188,6 +188,7 @@ PROBES: tuple[Probe, ...] = (
     _probe("help", "hoe werkt dit eigenlijk?", "help", interrupts=True),
     _probe("bot_challenge", "ben jij een robot?", "bot", interrupts=True),
     _probe("ask_privacy", "wat doen jullie met mijn gegevens?", "privacy", interrupts=True),
+    _probe("ask_paid", "krijg je geld voor vrijwilligerswerk?", "answers_pay", interrupts=True),
     _probe("search_opportunities", "ik zoek vrijwilligerswerk"),
     _probe("inform", "ik woon in Zwolle en wil iets met kinderen doen", answers=SEARCH_SLOTS, maybe=("need_category",)),
     _probe("more_results", "laat er nog meer zien"),
@@ -356,8 +357,15 @@ class CaseOutcome:
         return self.reached and not self.problems
 
 
-def _wrong_fields(probe: Probe, filled: dict) -> list[str]:
-    return [f"{slot}={value!r}" for slot, value in filled.items() if slot not in probe.fills]
+def _wrong_fields(state: State, probe: Probe, filled: dict) -> list[str]:
+    return [f"{slot}={value!r}" for slot, value in filled.items() if slot not in fields_allowed(state, probe)]
+
+
+def fields_allowed(state: State, probe: Probe) -> frozenset[str]:
+    """The slots a probe may fill in a state: its own, and the result a yes to the details' "Aanmelden" picks."""
+    if probe.id == "affirm" and "details" in state.tags:
+        return probe.fills | {"opportunity_id"}
+    return probe.fills
 
 
 @dataclass
@@ -413,7 +421,7 @@ async def play_case(client, rasa_url: str, tracker_db: Path, reached: Reached, p
     outcome.reply = expect.describe(reply)
     outcome.problems = expect.global_problems(reply, probe.text, reached.reply, reached.message)
     outcome.problems += expectation(state, probe).problems(reply)
-    wrong = _wrong_fields(probe, turn.filled)
+    wrong = _wrong_fields(state, probe, turn.filled)
     if wrong:
         outcome.problems.append(f"took the message for another field: {', '.join(wrong)}")
     return outcome

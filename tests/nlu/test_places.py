@@ -189,3 +189,14 @@ def test_names_in_two_sentences_are_not_one_qualified_place(run):
 def test_a_place_named_with_a_town_far_away_is_not_joined_to_it(run):
     assert run(PlaceExtractor, "ik woon in vleuten bij zwolle") == [
         ("vleuten", "place", "Vleuten"), ("zwolle", "place", "Zwolle")]
+
+
+def test_a_name_with_den_needs_no_preposition(run):
+    assert run(PlaceExtractor, "vrijwilligerswerk den haag") == [("den haag", "place", "Den Haag")]
+    assert run(PlaceExtractor, "iets met dieren den helder") == [("den helder", "place", "Den Helder")]
+
+
+def test_one_typo_in_a_five_letter_town_is_forgiven_where_a_place_is_meant(run):
+    assert run(PlaceExtractor, "ik woon in zwole") == [("zwole", "place", "Zwolle")]
+    assert run(PlaceExtractor, "zwole") == [("zwole", "place", "Zwolle")]
+    assert run(PlaceExtractor, "vrijwilligerswerk zwole") == []
