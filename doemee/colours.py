@@ -19,8 +19,8 @@ def parse_hex(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def relative_luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(c: int) -> float:
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
         s = c / 255
         return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
 
@@ -28,6 +28,6 @@ def relative_luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def contrast_ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)

@@ -922,15 +922,18 @@ def first_name_is_place(place: str) -> str:
     return f"{place.strip()} is een plaats. Heet je zo? Zeg dan: \"ik heet {place.strip()}\"."
 
 
+def _signing_up_for(title: str) -> str:
+    which = f" voor \"{title.strip()}\"" if title.strip() else ""
+    return f"Je meldt je nu aan{which}."
+
+
 def signup_goes_on(title: str) -> str:
     """Said when a message asks for something else halfway a sign-up: where we are, and the way out."""
-    which = f" voor \"{title.strip()}\"" if title.strip() else ""
-    return f"Je meldt je nu aan{which}. Wil je iets anders? Zeg dan \"stop\"."
+    return f"{_signing_up_for(title)} Wil je iets anders? Zeg dan \"stop\"."
 
 
 def consent_again(title: str) -> str:
-    which = f" voor \"{title.strip()}\"" if title.strip() else ""
-    return f"Je meldt je nu aan{which}. Ik stuur pas iets door als jij ja zegt."
+    return f"{_signing_up_for(title)} Ik stuur pas iets door als jij ja zegt."
 
 
 def contact_none(missing: str) -> str:

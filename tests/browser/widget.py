@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page
 
+from doemee.colours import contrast_ratio
+
 LAUNCHER_NAME = re.compile(r"^Open de chat van ")
 
 
@@ -98,18 +100,9 @@ def blend(top: tuple[float, float, float, float], bottom: tuple[float, float, fl
     return (r * a + bottom[0] * (1 - a), g * a + bottom[1] * (1 - a), b * a + bottom[2] * (1 - a))
 
 
-def luminance(rgb: tuple[float, float, float]) -> float:
-    def channel(c: float) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    """WCAG 2.1 contrast of two computed colours, by the same formula the centres' colours are checked with."""
+    return contrast_ratio(a, b)
 
 
 # Every visible element with its own text: its colour and the background colours
