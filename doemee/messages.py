@@ -1511,20 +1511,20 @@ CENTRES_NONE = "Er staat nog geen centrum in de database. Zet ze erin met: bin/d
 
 
 def centres_unreadable(path: str) -> str:
-    return f"Ik kan {_file(path)} niet lezen. Bestaat het bestand, en is het goede YAML?"
+    return f"Ik kan {_centres_file(path)} niet lezen. Bestaat het bestand, en is het goede YAML?"
 
 
-def _file(path: str) -> str:
+def _centres_file(path: str) -> str:
     return path.strip() or "het centrabestand"
 
 
 def centres_empty(path: str) -> str:
-    return f"In {_file(path)} staat geen centrum. Zet ze onder 'centres:'."
+    return f"In {_centres_file(path)} staat geen centrum. Zet ze onder 'centres:'."
 
 
 def centre_invalid(path: str, slug: str, reason: str) -> str:
     which = f"centrum '{_shown(slug)}'" if slug.strip() else "een centrum"
-    return f"{_file(path)[:1].upper()}{_file(path)[1:]}, {which}: {reason.strip() or 'klopt niet.'}"
+    return f"{_centres_file(path)[:1].upper()}{_centres_file(path)[1:]}, {which}: {reason.strip() or 'klopt niet.'}"
 
 
 def centre_low_contrast(ratio: float, needed: float) -> str:
