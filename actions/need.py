@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.render import payload
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    INTERRUPTIONS, asks_something_else, entity_values, is_answer, latest_intent, latest_text,
+    INTERRUPTIONS, asks_something_else, entity_values, is_answer, latest_intent, latest_text, only_a_place,
 )
 from doemee import messages
 from doemee.categories import LABELS
@@ -87,17 +87,8 @@ def refused_free_text(tracker: Tracker, field: str) -> str | None:
         return messages.NEED_BUSY
     if intent == "post_need" and _WANTS_VOLUNTEERS.search(text) and field not in read_need(text, get_geo_index()):
         return messages.NEED_ALREADY_POSTING
-    places = entity_values(tracker, "place")
-    if field != "need_description" and len(places) == 1 and _only(text, places[0]):
-        return messages.need_place_answer(text.strip(" .!?,"))
-    return None
-
-
-def _only(text: str, value: str) -> bool:
-    """Whether the whole answer is this one value (an entity's text, give or take case and punctuation)."""
-    def bare(s: str) -> str:
-        return re.sub(r"[\W_]+", " ", s).strip().lower()
-    return bool(bare(text)) and bare(text) == bare(value).split(" (")[0]
+    place = only_a_place(tracker) if field != "need_description" else None
+    return messages.need_place_answer(place) if place is not None else None
 
 
 def _field_named(text: str) -> str | None:

@@ -325,15 +325,14 @@ class ActionAskLocation(Action):
         return []
 
 
-async def _search(query: SearchQuery, record: Tracker | None) -> MatchResult:
-    """Finds the matches; with `record`, the search is logged for the centre of that resident's widget or region."""
-    slug = centre_slug(record) if record is not None else None
-    position = (query.lat, query.lon) if record is not None else None
+async def _search(query: SearchQuery, log_for: Tracker | None) -> MatchResult:
+    """Finds the matches; with `log_for`, the search is logged for the centre of that resident's widget or region."""
+    slug = centre_slug(log_for) if log_for is not None else None
 
     def work(session) -> MatchResult:
         result = find(session, query)
-        if record is not None:
-            record_search(session, query, result, centre=attributed_centre(session, slug, position))
+        if log_for is not None:
+            record_search(session, query, result, centre=attributed_centre(session, slug, (query.lat, query.lon)))
         return result
 
     return await get_database().run_sync(work)
@@ -353,7 +352,7 @@ class ActionShowResults(Action):
         if query is None:
             dispatcher.utter_message(text=messages.NO_SEARCH_YET)
             return []
-        result = await _search(query, record=tracker)
+        result = await _search(query, log_for=tracker)
         for message in render.results(result, query.origin, 0):
             dispatcher.utter_message(**message)
         return [SlotSet("shown_ids", [m.opportunity.id for m in result.matches]), SlotSet("result_offset", 0),
@@ -373,7 +372,7 @@ class ActionMoreResults(Action):
         if query is None:
             dispatcher.utter_message(text=messages.NO_SEARCH_YET)
             return []
-        result = await _search(query, record=None)
+        result = await _search(query, log_for=None)
         for message in render.results(result, query.origin, offset):
             dispatcher.utter_message(**message)
         if not result.matches:

@@ -23,8 +23,8 @@ from actions.choice import (
 )
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    ask_again_if_unanswered, centre_slug, channel_of, entity_named, is_answer, latest_intent, latest_text, record_id,
-    resident_position,
+    ask_again_if_unanswered, centre_slug, channel_of, entity_named, is_answer, latest_intent, latest_text,
+    only_a_place, record_id, resident_position,
 )
 from doemee import messages
 from doemee.attribution import attributed_centre
@@ -127,7 +127,7 @@ class ValidateSignupForm(FormValidationAction):
     async def validate_first_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         text = str(value or "")
         name = parse_first_name(text)
-        place = _only_a_place(tracker, text)
+        place = only_a_place(tracker)
         if name is not None and place is None:
             return {"first_name": name}
         if place is not None:
@@ -175,21 +175,6 @@ class ValidateSignupForm(FormValidationAction):
         if intent == "deny" or text in _NO:
             return {"consent": False}
         return {}
-
-
-def _only_a_place(tracker: Tracker, text: str) -> str | None:
-    """The place the whole answer is ("Zwolle"), as the NLU tagged it; None when it says more."""
-    said = latest_text(tracker).strip(" .!,")
-    if not said or said.lower() != text.strip(" .!,").lower():
-        return None
-    for item in (tracker.latest_message or {}).get("entities") or []:
-        if not isinstance(item, dict) or item.get("entity") != "place":
-            continue
-        start, end = item.get("start"), item.get("end")
-        spans = isinstance(start, int) and isinstance(end, int) and said == latest_text(tracker)[start:end].strip(" .!,")
-        if spans or str(item.get("value") or "").strip().lower() == said.lower():
-            return said
-    return None
 
 
 def _said_last_turn(tracker: Tracker) -> list[str]:

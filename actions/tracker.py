@@ -81,6 +81,31 @@ def resident_position(tracker: Tracker) -> tuple[float, float] | None:
         return None
 
 
+def only_a_place(tracker: Tracker) -> str | None:
+    """The place the whole message is ("Zwolle"), as the NLU tagged it; None when the message says more.
+
+    A bare place typed where a name or title is asked is an answer to another question.
+    """
+    text = latest_text(tracker)
+    said = _bare(text)
+    if not said:
+        return None
+    for item in _entities(tracker):
+        if item.get("entity") != "place":
+            continue
+        start, end = item.get("start"), item.get("end")
+        spans = isinstance(start, int) and isinstance(end, int) and _bare(text[start:end]) == said
+        value = clean_entity_value(item.get("value")) or ""
+        # A qualified value ("Schalkwijk (Houten)") is the place the resident typed plus where it lies.
+        if spans or _bare(value.split(" (")[0]) == said:
+            return text.strip(" .!?,")
+    return None
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text).strip().lower()
+
+
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     return metadata if isinstance(metadata, dict) else {}

@@ -21,7 +21,7 @@ from doemee import messages
 from doemee.categories import LABELS, WORD_TO_SLUG, normalise_word, parse_interests
 from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.opportunities import LIMITS, Geography, OpportunityInput, is_valid_email, save, validate
-from doemee.residents import parse_contact
+from doemee.residents import is_yes_or_no, parse_contact
 from doemee.storage.models import Status
 
 SOURCE = "chat"
@@ -69,12 +69,8 @@ _SEEKS = re.compile(
     r"(?=\s+(?:voor|die|om|in|op|bij|met)\b|[,.!?;]|$)",
     re.IGNORECASE,
 )
-# What nobody calls their initiative or their vacancy: the seekers themselves, or a yes or no.
+# What nobody calls their initiative or their vacancy: the seekers themselves.
 _GENERIC_ROLES = frozenset({"iemand", "vrijwilliger", "vrijwilligers", "mensen", "hulp", "hulpjes", "handen"})
-YES_NO = frozenset({
-    "ja", "jawel", "jazeker", "ja hoor", "ok", "oke", "oké", "okay", "goed", "prima", "nee", "nee hoor", "neen",
-    "klopt", "yes", "no", "jep", "nope", "misschien",
-})
 # A one-word title must say what the volunteer does: a role or a task ("Bardienst", "Moestuinhulp",
 # "Penningmeester"), or a subject word; a lone name ("Sanne") or place says nothing.
 _ROLE_ENDINGS = (
@@ -145,7 +141,7 @@ def check_field(field: str, answer: str, geo: Geography, still_open: frozenset[s
     text = re.sub(r"\s+", " ", answer or "").strip()
     if not text:
         return Checked(None, messages.NEED_EMPTY)
-    if field in FREE_TEXT and text.lower().strip(" .!,") in YES_NO:
+    if field in FREE_TEXT and is_yes_or_no(text):
         return Checked(None, messages.NEED_NOT_AN_ANSWER[field])
     kind = answer_kind(text)
     if kind is not None and _KIND_FIELD.get(kind) != field:
