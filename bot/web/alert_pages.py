@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from html import escape
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from bot.web import pages
+from bot.web.templating import render
 from doemee import email_alerts, messages
 from doemee.email_alerts import CONFIRM_PATH, UNSUBSCRIBE_PATH, Link
 
@@ -44,6 +44,18 @@ UNSUBSCRIBE_TEXT = {
 }
 
 
+class Question(NamedTuple):
+    """What opening a link asks; only the button's POST acts, so a scanner opening it changes nothing."""
+
+    path: str
+    text: str
+    button: str
+
+
+CONFIRM_QUESTION = Question(CONFIRM_PATH, messages.ALERT_CONFIRM_QUESTION, messages.ALERT_CONFIRM_BUTTON)
+UNSUBSCRIBE_QUESTION = Question(UNSUBSCRIBE_PATH, messages.ALERT_UNSUBSCRIBE_QUESTION, messages.ALERT_UNSUBSCRIBE_BUTTON)
+
+
 def routes() -> list[Route]:
     return [
         Route(CONFIRM_PATH, confirm_page, methods=["GET"]),
@@ -54,9 +66,7 @@ def routes() -> list[Route]:
 
 
 async def confirm_page(request: Request) -> Response:
-    return await _answer(request, email_alerts.confirmation_state, CONFIRM_TEXT, _question(
-        request, CONFIRM_PATH, messages.ALERT_CONFIRM_QUESTION, messages.ALERT_CONFIRM_BUTTON,
-    ))
+    return await _answer(request, email_alerts.confirmation_state, CONFIRM_TEXT, CONFIRM_QUESTION)
 
 
 async def confirm(request: Request) -> Response:
@@ -64,9 +74,7 @@ async def confirm(request: Request) -> Response:
 
 
 async def unsubscribe_page(request: Request) -> Response:
-    return await _answer(request, email_alerts.unsubscribe_state, UNSUBSCRIBE_TEXT, _question(
-        request, UNSUBSCRIBE_PATH, messages.ALERT_UNSUBSCRIBE_QUESTION, messages.ALERT_UNSUBSCRIBE_BUTTON,
-    ))
+    return await _answer(request, email_alerts.unsubscribe_state, UNSUBSCRIBE_TEXT, UNSUBSCRIBE_QUESTION)
 
 
 async def unsubscribe(request: Request) -> Response:
@@ -77,7 +85,7 @@ async def _answer(
     request: Request,
     use: Callable[..., Link],
     texts: dict[Link, str],
-    question: str | None = None,
+    question: Question | None = None,
 ) -> Response:
     gateway = request.app.state.gateway
     ip = request.client.host if request.client else "unknown"
@@ -95,25 +103,19 @@ async def _answer(
         log.error("alert link unavailable: %s", type(error).__name__)
         return _page(messages.ALERT_PAGE_BUSY, 503)
     if outcome is Link.OPEN and question is not None:
-        return _page(question, 200, raw=True)
+        # The button POSTs to the very link that was opened, the token still in the address.
+        action = f"{question.path}?{urlencode({'token': token})}"
+        return _page(question.text, 200, action=action, button=question.button)
     return _page(texts.get(outcome, messages.ALERT_LINK_INVALID), STATUS[outcome])
 
 
-def _question(request: Request, path: str, text: str, button: str) -> str:
-    """The page a GET shows: the question and one button that POSTs the same token."""
-    action = f"{path}?{urlencode({'token': request.query_params.get('token') or ''})}"
-    return (
-        f"<p>{escape(text)}</p>"
-        f'<form method="post" action="{escape(action)}">'
-        f'<button type="submit">{escape(button)}</button></form>'
-    )
-
-
-def _page(body: str, status: int, headers: dict[str, str] | None = None, raw: bool = False) -> HTMLResponse:
-    content = body if raw else f"<p>{escape(body)}</p>"
-    html = pages.layout(
-        messages.ALERT_PAGE_TITLE,
-        f'<main class="listing"><h1>{escape(messages.ALERT_PAGE_TITLE)}</h1>{content}'
-        f'<p><a href="/">{escape(messages.ALERT_PAGE_HOME)}</a></p></main>',
-    )
+def _page(
+    text: str,
+    status: int,
+    headers: dict[str, str] | None = None,
+    *,
+    action: str | None = None,
+    button: str | None = None,
+) -> HTMLResponse:
+    html = render("alert.html", text=text, action=action, button=button)
     return HTMLResponse(html, status_code=status, headers={**HEADERS, **(headers or {})})

@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.message import Message
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -19,6 +19,7 @@ from actions.alerts import ActionSubscribeAlerts
 from bot.web.alert_mailer import AlertMailer
 from bot.web.app import create_app
 from bot.web.config import GatewayConfig
+from bot.web.templating import render
 from doemee import messages
 from doemee.alerts import AlertCriteria
 from doemee.email_alerts import request, send_confirmation, unsubscribe_link
@@ -191,6 +192,28 @@ def test_a_forged_or_broken_link_gets_a_dutch_page_and_never_a_trace(gateway, ma
     with database.session() as session:
         assert session.scalar(select(EmailAlert.confirmed_at)) is None
         assert session.scalar(select(func.count()).select_from(EmailAlert)) == 1
+
+
+@pytest.mark.parametrize("path", ["/meldingen/bevestig", "/meldingen/afmelden"])
+def test_what_a_link_carries_is_never_shown_nor_evaluated(gateway, mail_env, database, client, path):
+    _, base = gateway
+    typed = "<script>alert(1)</script> {{ 7*7 }} &amp;"
+    for response in (client.get(f"{base}{path}", params={"token": typed}),
+                     client.post(f"{base}{path}", params={"token": typed}),
+                     client.get(f"{base}{_pending(database, mail_env)}&extra={quote(typed)}")):
+        shown = FORM_ACTION.sub("", response.text)  # a real token may hold any digits
+        assert "<script>alert(" not in shown and "7*7" not in shown
+        assert "49" not in shown and "&amp;amp;" not in shown
+
+
+def test_the_link_page_escapes_whatever_it_is_given():
+    typed = "<script>alert(1)</script> {{ 7*7 }} &amp;"
+    page = render("alert.html", text=typed, action=f"/x?{typed}", button=typed)
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &amp;amp;"
+    assert "<script>alert(" not in page
+    assert f"<p>{escaped}</p>" in page
+    assert f'action="/x?{escaped}"' in page
+    assert f'<button type="submit">{escaped}</button>' in page
 
 
 def test_an_altered_link_confirms_nothing(gateway, mail_env, database, client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -176,3 +177,26 @@ def test_listing_without_a_database_is_a_dutch_error_page(client, make_gateway, 
     assert response.status_code == 503
     assert messages.WEB_SERVER_ERROR in response.text
     assert "Traceback" not in response.text
+
+
+# Markup, a Jinja expression and an entity, as an initiative might type them.
+TYPED = "<script>alert(1)</script> {{ 7*7 }} &amp;"
+TYPED_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &amp;amp;"
+
+
+def test_listing_shows_typed_markup_and_template_syntax_literally(client, make_gateway, database):
+    with database.session() as db:
+        initiative = Initiative(name=TYPED, website="https://example.org/?a=1&b=2")
+        db.add(initiative)
+        _add(db, initiative, TYPED, TYPED, description=TYPED)
+    url = make_gateway(database_url=database.url)
+    for params in ({}, {"plaats": TYPED}):
+        page = client.get(f"{url}/kansen", params=params).text
+        assert "<script>alert(" not in page
+        assert "49" not in re.sub(r'id="kans-\d+"', "", page)
+        assert f"<h3>{TYPED_ESCAPED}</h3>" in page
+        assert f'<p class="description">{TYPED_ESCAPED}</p>' in page
+        assert messages.WEB_LISTING_INITIATIVE.format(name=TYPED_ESCAPED) in page
+        assert f">{TYPED_ESCAPED}</a></h2>" in page
+        assert f'<option value="{TYPED_ESCAPED}"' in page
+        assert 'href="https://example.org/?a=1&amp;b=2"' in page
