@@ -61,6 +61,8 @@ _NO_CONTACT = re.compile(
 _PHONE_WORDS = re.compile(r"\b(?:telefoon\w*|nummer|mobiel\w*|gsm)\b", re.IGNORECASE)
 _MAIL_WORDS = re.compile(r"\b(?:e-?mail\w*|mail\w*)\b", re.IGNORECASE)
 _PHONE_NOISE = re.compile(r"[\s\-().]")
+# A number inside a sentence ("u kunt mij bellen op 06 123 456 78."): digits and separators only.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s\-().]{7,24}\d(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,13 @@ def says_no_contact(text: str) -> str | None:
     return "phone" if _PHONE_WORDS.search(text) and not _MAIL_WORDS.search(text) else "email"
 
 
-def parse_contact(text: str) -> Contact | None:
-    """An email address or a Dutch phone number in the answer, normalised; None otherwise."""
+def parse_contact(text: str, *, in_sentence: bool = True) -> Contact | None:
+    """An email address or a Dutch phone number in the answer, normalised; None otherwise.
+
+    Residents put the number in a sentence ("u kunt mij bellen op 06 123 456 78.");
+    `in_sentence=False` asks whether the whole answer is a number, for a form
+    whose free text may mention one.
+    """
     raw = (text or "").strip()
     if not raw or len(raw) > 254:
         return None
@@ -121,12 +128,13 @@ def parse_contact(text: str) -> Contact | None:
         candidate = word.strip(" .,;:!?<>()")
         if "@" in candidate and is_valid_email(candidate):
             return Contact("email", candidate.lower())
-    digits = _PHONE_NOISE.sub("", raw)
-    for prefix, replacement in (("+31", "0"), ("0031", "0")):
-        if digits.startswith(prefix):
-            digits = replacement + digits[len(prefix):].lstrip("0")
-    if re.fullmatch(r"0[1-9]\d{8}", digits):
-        return Contact("phone", digits)
+    for candidate in _PHONE_CANDIDATE.findall(raw) if in_sentence else [raw]:
+        digits = _PHONE_NOISE.sub("", candidate)
+        for prefix, replacement in (("+31", "0"), ("0031", "0")):
+            if digits.startswith(prefix):
+                digits = replacement + digits[len(prefix):].lstrip("0")
+        if re.fullmatch(r"0[1-9]\d{8}", digits):
+            return Contact("phone", digits)
     return None
 
 

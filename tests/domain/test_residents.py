@@ -62,6 +62,10 @@ def test_email_and_dutch_phone_numbers_are_recognised_and_normalised():
     assert parse_contact("06 123 456 78") == Contact("phone", "0612345678")
     assert parse_contact("+31 6 12345678") == Contact("phone", "0612345678")
     assert parse_contact("030-1234567") == Contact("phone", "0301234567")
+    assert parse_contact("U kunt mij bellen op 06 123 456 78.") == Contact("phone", "0612345678")
+    assert parse_contact("mijn nummer is (030) 123 45 67, na zes uur") == Contact("phone", "0301234567")
+    assert parse_contact("bel 06 123 456 78 voor info", in_sentence=False) is None
+    assert parse_contact("ik woon in 3512 ab sinds 2019") is None
 
 
 def test_garbage_is_no_contact():
