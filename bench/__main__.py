@@ -81,8 +81,9 @@ def summary_rows(report: dict) -> list[tuple[str, str, str]]:
     fuzz = report.get("fuzz")
     if fuzz:
         rows.append(_row(f"no crash in {fuzz['messages']:,} fuzzed messages",
+                         f"{fuzz['fuzzed']:,} fuzzed ({fuzz['kept_chunks']} chunks kept from earlier runs), "
                          f"{fuzz['crashed_chunks']} crashed chunks, {fuzz['encoder_restarts']} encoder restarts, "
-                         f"{fuzz['parsed']:,} parsed in {fuzz['seconds'] / 60:.0f} min", fuzz["target_met"]))
+                         f"{fuzz['parsed']:,} parsed; this run {fuzz['seconds'] / 60:.0f} min", fuzz["target_met"]))
     for part, error in report.get("errors", {}).items():
         rows.append(_row(f"{part} benchmark", f"failed: {error}", False))
     return rows

@@ -39,6 +39,7 @@ from doemee.geo.distance import haversine_km
 from doemee.matching.engine import find
 from doemee.matching.query import DEFAULT_RADIUS_KM, Match, SearchQuery
 from doemee.residents import find_resident, get_or_create
+from doemee.storage.database import rows_changed
 from doemee.storage.models import AlertSubscription, EmailAlert, Opportunity, Resident, Status, as_utc
 
 MIN_INTERVAL = timedelta(days=1)
@@ -98,7 +99,7 @@ def unsubscribe(session: Session, channel: str, sender_id: str) -> int:
     owned = select(AlertSubscription.id).where(AlertSubscription.resident_id == resident.id)
     session.execute(delete(EmailAlert).where(EmailAlert.subscription_id.in_(owned)))
     result = session.execute(delete(AlertSubscription).where(AlertSubscription.resident_id == resident.id))
-    return int(result.rowcount or 0)
+    return rows_changed(result)
 
 
 def subscriptions_of(session: Session, channel: str, sender_id: str) -> list[AlertSubscription]:
@@ -153,7 +154,7 @@ def claim(session: Session, subscription_id: int, now: datetime) -> bool:
         )
         .values(last_sent_at=moment)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def release(session: Session, alert: DueAlert, claimed_at: datetime) -> None:
@@ -231,7 +232,7 @@ def _published_between(session: Session, since: datetime, now: datetime) -> list
             Opportunity.published_at <= now,
         ).order_by(Opportunity.published_at)
     ).all()
-    return [_Fresh(as_utc(r[0]), *r[1:]) for r in rows]
+    return [_Fresh(as_utc(r[0]), *r[1:]) for r in rows if r[0] is not None]
 
 
 def _may_fit(subscription: AlertSubscription, fresh: _Fresh) -> bool:

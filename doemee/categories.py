@@ -166,7 +166,8 @@ def parse_interests(values: list[str] | str) -> tuple[list[str], list[str]]:
     for item in (i.strip() for i in items):
         if not item:
             continue
-        matched = [slug_for(item)] if slug_for(item) else slugs_in(item)
+        exact = slug_for(item)
+        matched = [exact] if exact else slugs_in(item)
         if not matched:
             unknown.append(item)
         for slug in matched:

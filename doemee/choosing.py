@@ -196,8 +196,8 @@ def choose(text: str, shown: Sequence[Listed], first_number: int = 1, ignore: Se
         return Choice(chosen=meant, named=True)
     if best <= 0:
         return Choice(named=bool(said) or mentions_position(text))
-    fitting = [(i, only) for (score, only), i in scores if score >= best * TIE_SHARE]
-    category_only = all(only for _, only in fitting)
-    if len(fitting) == 1:
-        return Choice(chosen=fitting[0][0], named=True, by_category_only=category_only)
-    return Choice(candidates=tuple(i for i, _ in fitting), named=True, by_category_only=category_only)
+    tied = [(i, only) for (score, only), i in scores if score >= best * TIE_SHARE]
+    category_only = all(only for _, only in tied)
+    if len(tied) == 1:
+        return Choice(chosen=tied[0][0], named=True, by_category_only=category_only)
+    return Choice(candidates=tuple(i for i, _ in tied), named=True, by_category_only=category_only)

@@ -50,7 +50,7 @@ from doemee.notify import send_message
 from doemee.opportunities import is_valid_email
 from doemee.residents import find_resident
 from doemee.settings import Settings
-from doemee.storage.database import Database
+from doemee.storage.database import Database, rows_changed
 from doemee.storage.models import AlertSubscription, EmailAlert, as_utc, utcnow
 
 logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def purge_unconfirmed(session: Session, now: datetime | None = None) -> int:
     cutoff = as_utc(now or utcnow()) - CONFIRM_WITHIN
     stale = (EmailAlert.confirmed_at.is_(None), EmailAlert.consented_at <= cutoff)
     made = list(session.scalars(select(EmailAlert.subscription_id).where(*stale, EmailAlert.made_subscription.is_(True))))
-    purged = int(session.execute(delete(EmailAlert).where(*stale)).rowcount or 0)
+    purged = rows_changed(session.execute(delete(EmailAlert).where(*stale)))
     if made:
         # Only those whose request is gone: one confirmed a moment ago keeps its subscription.
         session.execute(delete(AlertSubscription).where(
@@ -415,7 +415,7 @@ def _confirmed_before(session: Session, channel: str, sender_id: str, address: s
 def _claim_confirmation(session: Session, email_alert_id: int, now: datetime, settings: Settings) -> EmailMessage | None:
     """Marks the confirmation mail sent, unless it went before or its address got one a moment ago."""
     other = aliased(EmailAlert)
-    claimed = session.execute(
+    claimed = rows_changed(session.execute(
         update(EmailAlert)
         .where(
             EmailAlert.id == email_alert_id,
@@ -424,7 +424,7 @@ def _claim_confirmation(session: Session, email_alert_id: int, now: datetime, se
             ~exists().where(other.email == EmailAlert.email, other.confirmation_sent_at > now - RESEND_AFTER),
         )
         .values(confirmation_sent_at=now)
-    ).rowcount
+    ))
     if claimed != 1:
         return None
     row = session.get(EmailAlert, email_alert_id)

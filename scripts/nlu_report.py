@@ -28,7 +28,37 @@ Key = Tuple[str, int, int, str, str]
 # Rasa shuffles the folds with numpy's global generator and takes no seed; seeding it
 # first gives both pipelines the same folds, and a change to the data or the config
 # is measured on the same split as before.
-_SEEDED_RASA = "import sys, numpy; numpy.random.seed(int(sys.argv.pop(1))); from rasa.__main__ import main; main()"
+_SEEDED_RASA = (
+    "import sys, numpy; numpy.random.seed(int(sys.argv.pop(1))); "
+    "from scripts.nlu_report import skip_train_fold_scores; skip_train_fold_scores(); "
+    "from rasa.__main__ import main; main()"
+)
+PATCHED_RASA = "3.6.21"
+
+
+def skip_train_fold_scores() -> None:
+    """Rasa's cross-validation also predicts every training example of every fold.
+
+    That costs four times the test folds' predictions and nothing reads it:
+    the report is about the held-out folds. The train call is the one that
+    collects no per-example results. Written against one Rasa version; any
+    other stops here rather than measuring something else.
+    """
+    import rasa
+    import rasa.nlu.test as nlu_test
+
+    if rasa.__version__ != PATCHED_RASA:
+        raise SystemExit(f"skip_train_fold_scores was written for Rasa {PATCHED_RASA}, not {rasa.__version__}")
+    combine = nlu_test.combine_result
+
+    async def test_folds_only(intent_metrics, entity_metrics, response_metrics, processor, data,
+                              intent_results=None, entity_results=None, response_results=None):
+        if intent_results is None and entity_results is None and response_results is None:
+            return intent_metrics, entity_metrics, response_metrics
+        return await combine(intent_metrics, entity_metrics, response_metrics, processor, data,
+                             intent_results, entity_results, response_results)
+
+    nlu_test.combine_result = test_folds_only
 
 
 def run_cross_validation(config: Path, out: Path, folds: int, seed: int) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -237,7 +237,7 @@ def format_row(values: Mapping[str, str]) -> list[str]:
     return [escape_cell(values.get(column, "")) for column in COLUMNS]
 
 
-def write_rows(stream: io.TextIOBase, rows: list[Mapping[str, str]]) -> None:
+def write_rows(stream: io.TextIOBase, rows: Sequence[Mapping[str, str]]) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for values in rows:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from doemee.exchange.csv_format import read_file
 from doemee.exchange.importer import ImportRejected, ImportReport, import_items
 from doemee.opportunities import Geography
+from doemee.storage.database import rows_changed
 from doemee.storage.models import Initiative, Opportunity
 
 DEMO_SOURCE = "demo"
@@ -41,5 +42,5 @@ def load_demo(session: Session, geo: Geography, path: Path = DEMO_CSV) -> Import
 def remove_demo(session: Session) -> Removed:
     opportunities = session.scalar(select(func.count()).select_from(Opportunity).where(Opportunity.is_demo.is_(True))) or 0
     session.execute(delete(Opportunity).where(Opportunity.is_demo.is_(True)))
-    initiatives = session.execute(delete(Initiative).where(Initiative.is_demo.is_(True))).rowcount or 0
+    initiatives = rows_changed(session.execute(delete(Initiative).where(Initiative.is_demo.is_(True))))
     return Removed(opportunities=opportunities, initiatives=initiatives)

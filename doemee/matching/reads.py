@@ -246,7 +246,7 @@ def _circle_values(key: str, query: SearchQuery, km: float) -> dict[str, object]
     the circle keeps the whole box.
     """
     found = box_values(key, query, km)
-    min_lat, max_lat = found[f"{key}_lat_lo"], found[f"{key}_lat_hi"]
+    min_lat, max_lat, _, _ = bounding_box(query.lat, query.lon, km)
     narrowest = cos(radians(min(89.0, max(abs(min_lat), abs(max_lat)))))
     reach = km * CIRCLE_MARGIN + 0.01
     found[f"{key}_km_per_lon"] = KM_PER_DEGREE * narrowest

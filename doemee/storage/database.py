@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from doemee.settings import get_settings
@@ -95,3 +95,8 @@ class Database:
 @lru_cache(maxsize=4)
 def get_database(url: str | None = None) -> Database:
     return Database(url or get_settings().database_url)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched: `Session.execute` is typed as a plain Result."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
