@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.render import payload
 from actions.tracker import asks_something_else, centre_slug, entity_values, resident_position
 from doemee import messages
-from doemee.attribution import handoff_contact
+from doemee.attribution import attributed_centre, handoff_contact
 from doemee.settings import get_settings
 from doemee.storage.database import get_database
 
@@ -25,14 +25,28 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain):
-        """The resident's own centre answers: the widget's centre, else the one whose region they searched in."""
+        """The resident's own centre answers: the widget's centre, else the one whose region they searched in.
+
+        That centre can also take a question (question_form), offered only
+        outside a form: inside one, the button's yes would answer the form.
+        """
         slug, position = centre_slug(tracker), resident_position(tracker)
+
+        def find(session) -> tuple[str, str | None]:
+            centre = attributed_centre(session, slug, position)
+            return handoff_contact(session, slug, position), centre.name if centre is not None else None
+
         try:
-            contact = await get_database().run_sync(lambda session: handoff_contact(session, slug, position))
+            contact, centre = await get_database().run_sync(find)
         except SQLAlchemyError:
             logger.warning("handoff contact from the database failed; the operator's contact is shown")
-            contact = get_settings().handoff_contact
+            contact, centre = get_settings().handoff_contact, None
         dispatcher.utter_message(text=messages.handoff(contact))
+        if centre and not tracker.active_loop.get("name"):
+            dispatcher.utter_message(
+                text=messages.question_offer(centre),
+                buttons=[{"title": messages.QUESTION_OFFER_BUTTON, "payload": payload("affirm")}],
+            )
         return []
 
 

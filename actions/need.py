@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.render import payload
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    INTERRUPTIONS, asks_something_else, entity_values, is_answer, latest_intent, latest_text, only_a_place,
+    INTERRUPTIONS, asks_something_else, centre_slug, entity_values, is_answer, latest_intent, latest_text,
+    only_a_place,
 )
 from doemee import messages
 from doemee.categories import LABELS
@@ -228,7 +229,8 @@ class ActionSubmitNeed(Action):
         draft = NeedDraft(*(str(tracker.get_slot(field) or "") for field in FIELDS))
         geo = get_geo_index()
         try:
-            posted = await get_database().run_sync(lambda session: post_need(session, geo, draft))
+            slug = centre_slug(tracker)
+            posted = await get_database().run_sync(lambda session: post_need(session, geo, draft, centre_slug=slug))
         except NeedRejected as rejected:
             dispatcher.utter_message(text=messages.need_rejected(rejected.problems))
             return _reset()

@@ -38,6 +38,8 @@ QUESTIONS: dict[str, tuple[str, list[Button]]] = {
     "need_commitment": (messages.ASK_NEED_COMMITMENT, _word_buttons(messages.COMMITMENT_BUTTONS)),
     "need_email": (messages.ASK_NEED_EMAIL, []),
     "alert_email": (messages.ASK_ALERT_EMAIL, []),
+    # question_text and question_consent: actions/handoff.py.
+    "question_contact": (messages.ASK_QUESTION_CONTACT, []),
     "forget_confirmed": (messages.ASK_FORGET, [
         {"title": messages.BUTTON_FORGET_YES, "payload": payload("affirm")},
         {"title": messages.BUTTON_FORGET_NO, "payload": payload("deny")},

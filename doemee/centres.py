@@ -15,9 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from doemee import messages
 from doemee.colours import contrast_ratio, parse_hex
+from doemee.storage.models import Centre
 
 MIN_CONTRAST = 4.5
 # Focus rings and borders in the primary colour sit on white (WCAG 1.4.11).
@@ -58,6 +61,19 @@ class CentreConfig:
             "greeting": self.greeting,
             "handoff_contact": self.handoff_contact,
         }
+
+
+def stored_centres(session: Session) -> dict[str, CentreConfig]:
+    """Every centre in the database, the default one first: what the gateway serves while it runs."""
+    rows = session.scalars(select(Centre).options(selectinload(Centre.region)).order_by(Centre.position, Centre.id))
+    return {
+        row.slug: CentreConfig(
+            slug=row.slug, name=row.name, primary=row.primary_colour, text_on_primary=row.text_on_primary,
+            municipalities=tuple(row.municipality_codes), handoff_contact=row.handoff_contact,
+            greeting=row.greeting, origins=tuple(row.origins or ()),
+        )
+        for row in rows
+    }
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from doemee import messages
+from doemee import messages, staff_messages
 from doemee.categories import CATEGORIES
 
 EXIT_OK = 0
@@ -90,7 +90,7 @@ def _day(text: str) -> date:
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
-    text = messages.CLI_HELP[lang]
+    text = {**messages.CLI_HELP[lang], **(staff_messages.CLI_HELP_NL if lang == "nl" else staff_messages.CLI_HELP_EN)}
     parser = _Parser(prog="doemee", description=text["description"], epilog=text["epilog"], add_help=False)
     parser.add_argument("-h", "--help", action="help", help=text["help"])
     commands = parser.add_subparsers(title=text["commands"], dest="command", metavar="OPDRACHT" if lang == "nl" else "COMMAND")
@@ -144,6 +144,18 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     sub.add_argument("--municipality", metavar="NAAM|CODE" if lang == "nl" else "NAME|CODE", default=None, help=text["demand.municipality"])
     sub.add_argument("--limit", metavar="N", type=_number(int, 1, 1000), default=DEMAND_LIMIT, help=text["demand.limit"])
     sub.add_argument("--json", action="store_true", help=text["demand.json"])
+
+    sub = command("staff", cmd_staff_add)
+    actions = sub.add_subparsers(title=text["staff.actions"], dest="staff_action", metavar="ACTIE" if lang == "nl" else "ACTION")
+    actions.required = True
+    add = actions.add_parser(
+        "add", help=text["staff add"], description=text["staff add.description"], add_help=False,
+    )
+    add.add_argument("-h", "--help", action="help", help=text["help"])
+    add.add_argument("email", metavar="EMAIL", help=text["staff add.email"])
+    add.add_argument("--centre", metavar="SLUG", required=True, help=text["staff add.centre"])
+    add.add_argument("--admin", action="store_true", help=text["staff add.admin"])
+    add.set_defaults(handler=cmd_staff_add)
 
     command("setup", cmd_setup)
     command("geo-fetch", cmd_geo_fetch)
@@ -534,6 +546,33 @@ def _columns(table: list[list[str]], numeric_from: int) -> list[str]:
         ]
         lines.append("  ".join(cells).rstrip())
     return lines
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Invites a member: stored first, then mailed; the link is printed once, whatever the mail did."""
+    from doemee.settings import get_settings
+    from doemee.staff import StaffError, invite, send_invitation
+
+    settings = get_settings()
+    database = _database()
+    try:
+        with database.session() as session:
+            centre = _centre(session, args.centre)
+            invitation = invite(session, args.email, centre.slug, args.admin, settings)
+    except StaffError as error:
+        raise CliError(error.message) from None
+    _say(staff_messages.cli_invited(invitation.email, invitation.centre_name, args.admin))
+    _say(invitation.link)
+    try:
+        delivery = send_invitation(invitation, settings)
+    except OSError:
+        _warn(staff_messages.CLI_INVITE_NOT_SENT)
+        return EXIT_OK
+    if delivery.outbox_file is not None:
+        _say(staff_messages.cli_invite_in_outbox(str(delivery.outbox_file)))
+    else:
+        _say(staff_messages.CLI_INVITE_SENT)
+    return EXIT_OK
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ safe to share. A search counts as unmet when nothing lay inside its radius
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -55,6 +55,21 @@ class DemandRow:
 
 
 @dataclass(frozen=True)
+class MunicipalityDemand:
+    """All searches in one municipality, each counted once however many interests it named."""
+
+    municipality_code: str
+    municipality: str | None
+    searches: int
+    unmet: int
+    open_opportunities: int
+
+    @property
+    def unmet_share(self) -> float:
+        return self.unmet / self.searches if self.searches else 0.0
+
+
+@dataclass(frozen=True)
 class DemandReport:
     since: date
     municipality_code: str | None
@@ -74,14 +89,19 @@ def unmet_demand(
     municipality_code: str | None = None,
     limit: int | None = None,
     today: date | None = None,
+    region: Collection[str] | None = None,
+    centre_ids: Collection[int] | None = None,
 ) -> DemandReport:
     """Demand per municipality and category since `since` (UTC midnight), most unmet searches first.
 
     `municipality_name` turns a CBS code into a clean Dutch name (the
     geography's `municipality`); a search that names several interests
     counts once for each of them. Totals count searches, not rows.
+    A centre's report passes its `region` (CBS codes: searches elsewhere
+    and searches without a municipality are left out) and its `centre_ids`,
+    so the open opportunities counted are its own and no other centre's.
     """
-    searches = _searches(session, since, municipality_code)
+    searches = _searches(session, since, municipality_code, region)
     counts: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0])
     total_searches = total_unmet = 0
     for code, interests, number, unmet in searches:
@@ -91,7 +111,7 @@ def unmet_demand(
             counts[(code, category)][0] += number
             counts[(code, category)][1] += unmet
 
-    available = _open(session, {code for code, _ in counts if code}, today or date.today())
+    available = _open(session, {code for code, _ in counts if code}, today or date.today(), centre_ids)
     names: dict[str, str | None] = {}
     rows = []
     for (code, category), (number, unmet) in counts.items():
@@ -112,8 +132,43 @@ def unmet_demand(
     return DemandReport(since, municipality_code, tuple(rows), total_searches, total_unmet)
 
 
-def _searches(session: Session, since: date, municipality_code: str | None) -> list[tuple[str | None, str, int, int]]:
+def by_municipality(
+    session: Session,
+    since: date,
+    municipality_name: Callable[[str], str | None],
+    region: Collection[str],
+    centre_ids: Collection[int] | None = None,
+    today: date | None = None,
+) -> tuple[MunicipalityDemand, ...]:
+    """Every municipality of `region`, searched in or not, with its searches since `since`, by name.
+
+    The same counts as `unmet_demand`, summed over interests, so the map
+    and the table of a centre's figures always agree.
+    """
+    codes = sorted(set(region))
+    totals: dict[str, list[int]] = {code: [0, 0] for code in codes}
+    for code, _, number, unmet in _searches(session, since, None, codes):
+        if code in totals:
+            totals[code][0] += number
+            totals[code][1] += unmet
+    available = _open(session, set(codes), today or date.today(), centre_ids)
+    rows = [
+        MunicipalityDemand(
+            municipality_code=code, municipality=municipality_name(code), searches=number, unmet=unmet,
+            open_opportunities=_available(available, code, ANY_CATEGORY),
+        )
+        for code, (number, unmet) in totals.items()
+    ]
+    rows.sort(key=lambda r: ((r.municipality or "~").casefold(), r.municipality_code))
+    return tuple(rows)
+
+
+def _searches(
+    session: Session, since: date, municipality_code: str | None, region: Collection[str] | None = None,
+) -> list[tuple[str | None, str, int, int]]:
     """(municipality, interests, searches, unmet) per distinct pair, counted by the database."""
+    if region is not None and not region:
+        return []
     unmet = func.sum(case((SearchLog.within_radius_count == 0, 1), else_=0))
     statement = (
         select(SearchLog.municipality_code, SearchLog.interests, func.count(), unmet)
@@ -122,6 +177,8 @@ def _searches(session: Session, since: date, municipality_code: str | None) -> l
     )
     if municipality_code is not None:
         statement = statement.where(SearchLog.municipality_code == municipality_code)
+    if region is not None:
+        statement = statement.where(SearchLog.municipality_code.in_(sorted(region)))
     return [(code, interests or "", int(number), int(missed or 0)) for code, interests, number, missed in session.execute(statement)]
 
 
@@ -131,9 +188,11 @@ def _categories(interests: str) -> list[str]:
     return found or [ANY_CATEGORY]
 
 
-def _open(session: Session, codes: set[str], today: date) -> dict[tuple[str, str], int]:
+def _open(
+    session: Session, codes: set[str], today: date, centre_ids: Collection[int] | None = None,
+) -> dict[tuple[str, str], int]:
     """Open, unexpired opportunities per (municipality, category) in the given municipalities."""
-    if not codes:
+    if not codes or (centre_ids is not None and not centre_ids):
         return {}
     statement = (
         select(Opportunity.municipality_code, Opportunity.category, func.count())
@@ -144,7 +203,9 @@ def _open(session: Session, codes: set[str], today: date) -> dict[tuple[str, str
         )
         .group_by(Opportunity.municipality_code, Opportunity.category)
     )
-    return {(code, category): int(number) for code, category, number in session.execute(statement)}
+    if centre_ids is not None:
+        statement = statement.where(Opportunity.centre_id.in_(sorted(centre_ids)))
+    return {(code, category): int(number) for code, category, number in session.execute(statement) if code}
 
 
 def _available(available: dict[tuple[str, str], int], code: str | None, category: str) -> int:

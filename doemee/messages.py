@@ -1206,7 +1206,9 @@ def telegram_alert(matches: Sequence[Match]) -> str:
 
 # --- moderation and demand (doemee/moderation.py, doemee/demand.py) ---------
 
-_STATUS_WORDS = {"open": "al open", "filled": "al vol", "closed": "gesloten", "concept": "een concept"}
+_STATUS_WORDS = {
+    "open": "al open", "paused": "gepauzeerd", "filled": "al vol", "closed": "gesloten", "concept": "een concept",
+}
 
 
 def moderation_unknown_id(opportunity_id: int) -> str:
@@ -1572,3 +1574,134 @@ def centre_overlap(code: str, slugs: list[str]) -> str:
     if not named:
         return f"Let op: {where} hoort bij meer dan één centrum."
     return f"Let op: {where} hoort bij meer dan één centrum ({', '.join(named)}). Wat daar binnenkomt, gaat naar {named[0]}."
+
+
+# --- centre portal: vacancies and figures (doemee/vacancies.py, doemee/centre_stats.py)
+# For the staff of a volunteer centre. Field problems sit beside the field, so
+# they need no field name; the import's FIELD_* and bad_* texts are reused.
+
+VACANCY_NOT_FOUND = "Deze vacature bestaat niet (meer)."
+VACANCY_CHOOSE_CENTRE = "Kies voor welk centrum deze vacature is."
+VACANCY_DATE_PAST = "Deze datum is al voorbij. Kies vandaag of een dag later."
+VACANCY_BAD_REMOTE = "Kies ja of nee."
+VACANCY_SHARED_WEBSITE = (
+    "Dit initiatief heeft ook vacatures bij een ander centrum. Laat de website leeg of zoals hij was; "
+    "vraag DoeMee als hij echt anders moet."
+)
+VACANCY_EXPIRED = "Deze vacature is verlopen. Verleng hem, dan staat hij weer open."
+VACANCY_CONCEPT = "Deze vacature is nog een concept. Keur hem eerst goed bij de oproepen die op controle wachten."
+VACANCY_STATUS_LABELS = {
+    "concept": "Concept", "open": "Open", "paused": "Gepauzeerd", "filled": "Vol", "closed": "Gesloten",
+}
+_VACANCY_STATES = {"open": "open", "paused": "gepauzeerd", "filled": "vol", "closed": "gesloten"}
+_VACANCY_VERBS = {
+    "pause": "pauzeren", "resume": "weer openzetten", "fill": "op vol zetten", "close": "sluiten", "renew": "verlengen",
+}
+_VACANCY_ALREADY = {
+    ("pause", "paused"): "Deze vacature is al gepauzeerd.",
+    ("resume", "open"): "Deze vacature staat al open.",
+    ("fill", "filled"): "Deze vacature staat al op vol.",
+    ("close", "closed"): "Deze vacature is al gesloten.",
+    ("resume", "closed"): "Deze vacature is gesloten. Verleng hem om hem weer open te zetten.",
+}
+
+
+def vacancy_refused(action: str, status: str) -> str:
+    """Why a button did nothing, for a vacancy in `status`."""
+    if status == "concept":
+        return VACANCY_CONCEPT
+    if (action, status) in _VACANCY_ALREADY:
+        return _VACANCY_ALREADY[(action, status)]
+    verb = _VACANCY_VERBS.get(action, "veranderen")
+    state = _VACANCY_STATES.get(status)
+    return f"Je kunt deze vacature nu niet {verb}: hij is {state}." if state else f"Je kunt deze vacature nu niet {verb}."
+
+
+def dutch_percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+STATS_ANY_INTEREST = "alles"
+STATS_WEEKLY_COLUMNS = ("week", "begint op", "zoekvragen", "zonder plek in de buurt", "aanmeldingen", "conversie")
+STATS_DEMAND_COLUMNS = (
+    "gemeente", "cbs-code", "interesse", "zoekvragen", "zonder plek in de buurt", "aandeel zonder plek", "open vacatures",
+)
+STATS_MUNICIPALITY_COLUMNS = (
+    "gemeente", "cbs-code", "zoekvragen", "zonder plek in de buurt", "aandeel zonder plek", "open vacatures",
+)
+MAP_TITLE = "Kaart van de regio: zoekvragen per gemeente"
+MAP_EMPTY = "Nog geen zoekvragen in deze regio."
+MAP_EMPTY_DESC = "Er is nog niets te tekenen: in deze periode heeft niemand in de regio gezocht."
+
+
+def map_description(municipalities: int, searches: int, unmet: int, since: date) -> str:
+    gemeenten = "1 gemeente" if municipalities == 1 else f"{municipalities} gemeenten"
+    return (
+        f"{gemeenten} sinds {dutch_date(since)}, met samen {map_counts(searches, unmet)}. "
+        "Hoe groter de cirkel, hoe meer zoekvragen. Hoe donkerder, hoe vaker er geen plek in de buurt was."
+    )
+
+
+def map_counts(searches: int, unmet: int) -> str:
+    vragen = "1 zoekvraag" if searches == 1 else f"{searches} zoekvragen"
+    if not searches:
+        return vragen
+    return f"{vragen}, waarvan {unmet} zonder plek in de buurt ({dutch_percent(unmet / searches)})"
+
+
+def map_circle_title(name: str, searches: int, unmet: int) -> str:
+    return f"{_or(name, 'Onbekende gemeente')}: {map_counts(searches, unmet)}"
+
+
+# --- Leaving a question for the centre (doemee/handoff.py, actions/handoff.py) ----
+
+ANSWER_WITHIN = "binnen 2 werkdagen"
+QUESTION_EMPTY = "Ik zie nog geen vraag. Typ je vraag in een paar zinnen."
+QUESTION_TOO_LONG = "Je vraag is te lang voor mij. Maak hem korter: hoogstens 500 tekens."
+QUESTION_BAD_CHARACTERS = "Er staan tekens in je vraag die ik niet kan bewaren. Typ je vraag opnieuw, met gewone letters."
+QUESTION_NO_CONTACT = "Ik heb een e-mailadres of telefoonnummer nodig, anders kan niemand je antwoorden."
+QUESTION_NAME_INVALID = "Die naam kan ik niet bewaren."
+QUESTION_NO_CENTRE = (
+    "Ik weet niet welk vrijwilligerscentrum bij jou hoort. Vertel eerst waar je woont, "
+    "of neem zelf contact op met het centrum."
+)
+QUESTION_NOT_STORED = "Sorry, het lukt me nu niet om je vraag te bewaren. Probeer het later nog eens."
+QUESTION_CANCELLED = "Goed, ik stuur niets door. Je vraag is niet bewaard."
+QUESTION_OFFER_BUTTON = "Stel je vraag"
+ASK_QUESTION_TEXT = "Wat is je vraag? Typ hem hier in een paar zinnen. Stoppen kan altijd: zeg \"stop\"."
+ASK_QUESTION_TEXT_AGAIN = "Typ je vraag maar. Of zeg \"stop\" als je toch geen vraag wilt stellen."
+ASK_QUESTION_CONTACT = (
+    "Hoe kan het vrijwilligerscentrum je bereiken? Typ je e-mailadres of je telefoonnummer. "
+    "Heb je dat niet? Zeg dan \"heb ik niet\"."
+)
+QUESTION_CONTACT_INVALID = (
+    "Dat snap ik niet. Typ een e-mailadres of een telefoonnummer, bijvoorbeeld sanne@mail.nl of 06 12345678."
+)
+QUESTION_CONTACT_NONE_AGAIN = (
+    "Zonder e-mailadres of telefoonnummer kan niemand je antwoorden. Zeg \"stop\" en neem zelf contact op "
+    "met het vrijwilligerscentrum: hun gegevens staan hierboven."
+)
+QUESTION_TOO_SHORT = "Dat is te weinig om door te sturen. Schrijf je vraag in een paar woorden."
+QUESTION_ASK_YES_NO = "Zeg \"ja\" als ik je vraag mag doorsturen, of \"nee\" als ik niets moet doorsturen."
+
+
+def question_contact_none(missing: str) -> str:
+    """No e-mail address (or no phone): the other is fine too, and without either the centre cannot answer."""
+    other = "een e-mailadres" if missing == "phone" else "een telefoonnummer"
+    return (f"Dat geeft niet. {other[0].upper()}{other[1:]} is ook goed. Heb je allebei niet? "
+            "Zeg dan \"stop\" en neem zelf contact op met het vrijwilligerscentrum: hun gegevens staan hierboven.")
+
+
+def question_offer(centre: str) -> str:
+    return f"Kun je nu niet bellen of mailen? Laat dan hier je vraag achter. Dan neemt {centre} contact met je op."
+
+
+def question_consent(centre: str, kind: str, value: str, first_name: str | None = None) -> str:
+    what = "je e-mailadres" if kind == "email" else "je telefoonnummer"
+    shared = f"je vraag, je naam ({first_name}) en {what} ({value})" if first_name else f"je vraag en {what} ({value})"
+    return f"Ik stuur {shared} naar {centre}. Is dat goed?"
+
+
+def question_stored(centre: str, within: str, kind: str) -> str:
+    how = "mailt" if kind == "email" else "belt of appt"
+    return f"Dank je! Je vraag is verstuurd naar {centre}. Iemand van {centre} {how} je {within}."

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from doemee import messages
+from doemee import staff_messages as text
 from doemee.categories import LABELS
 from doemee.notify import Delivery, ModerationNotice, send_moderation_notice
-from doemee.opportunities import publish
+from doemee.opportunities import LIMITS, TIME_COMMITMENTS, publish
 from doemee.settings import Settings
 from doemee.storage.models import Initiative, Opportunity, Status, as_utc
 
@@ -38,9 +39,12 @@ class Concept:
     time_commitment: str
     contact_email: str
     created_at: datetime
+    centre_id: int
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "created_at": self.created_at.isoformat()}
+        found = {**asdict(self), "created_at": self.created_at.isoformat()}
+        del found["centre_id"]  # the command line's JSON stays as it was
+        return found
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Decision:
     initiative: str
     contact_email: str
     reason: str | None = None
+    centre_id: int | None = None
 
     def notice(self) -> ModerationNotice:
         return ModerationNotice(
@@ -63,54 +68,107 @@ class Decision:
 
 
 class ModerationError(ValueError):
-    """A decision that cannot be made; `message` is one Dutch line for the moderator."""
+    """A decision that cannot be made; `message` is one Dutch line for the moderator.
 
-    def __init__(self, message: str) -> None:
+    `unknown` is true when the id names nothing this moderator may see: a
+    concept of another centre is as unknown as one that never existed.
+    """
+
+    def __init__(self, message: str, unknown: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.unknown = unknown
+
+
+# Which centres a moderator sees: None is every centre (the command line).
+Scope = frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class ConceptEdit:
+    """What a moderator may change before approving: the words, the subject and how often."""
+
+    title: str
+    description: str
+    category: str
+    time_commitment: str
 
 
 MAX_REASON_CHARS = 1000
 
 
-def list_concepts(session: Session) -> list[Concept]:
-    """Every need still waiting, oldest first (ties by id, so the order is stable)."""
+def list_concepts(session: Session, centre_ids: Scope = None) -> list[Concept]:
+    """Every need still waiting in the centres of `centre_ids`, oldest first (ties by id, so the order is stable)."""
     statement = (
         select(Opportunity, Initiative)
         .join(Initiative, Opportunity.initiative_id == Initiative.id)
         .where(Opportunity.status == Status.CONCEPT.value)
         .order_by(Opportunity.created_at, Opportunity.id)
     )
-    return [
-        Concept(
-            id=o.id, initiative=i.name, title=o.title, description=o.description, category=o.category,
-            category_label=LABELS.get(o.category, o.category), postcode=o.postcode, place=o.place,
-            time_commitment=o.time_commitment, contact_email=o.contact_email,
-            created_at=as_utc(o.created_at),
-        )
-        for o, i in session.execute(statement)
-    ]
+    if centre_ids is not None:
+        statement = statement.where(Opportunity.centre_id.in_(sorted(centre_ids)))
+    return [_as_concept(o, i) for o, i in session.execute(statement)]
 
 
-def approve(session: Session, opportunity_id: int, now: datetime | None = None) -> Decision:
+def get_concept(session: Session, opportunity_id: int, centre_ids: Scope = None) -> Concept:
+    """One waiting need; ModerationError (unknown) when it is not one of the scope's concepts."""
+    opportunity = _concept(session, opportunity_id, centre_ids)
+    return _as_concept(opportunity, opportunity.initiative)
+
+
+def edit_concept(session: Session, opportunity_id: int, edit: ConceptEdit, centre_ids: Scope = None) -> list[str]:
+    """Changes the concept before approval; the Dutch problems (nothing is changed when there are any)."""
+    opportunity = _concept(session, opportunity_id, centre_ids)
+    problems = edit_problems(edit)
+    if problems:
+        return problems
+    opportunity.title = edit.title
+    opportunity.description = edit.description
+    opportunity.category = edit.category
+    opportunity.time_commitment = edit.time_commitment
+    session.flush()
+    return []
+
+
+def edit_problems(edit: ConceptEdit) -> list[str]:
+    problems = []
+    if not 4 <= len(edit.title) <= LIMITS["title"]:
+        problems.append(text.TITLE_LENGTH)
+    if not 15 <= len(edit.description) <= LIMITS["description"]:
+        problems.append(text.DESCRIPTION_LENGTH)
+    if edit.category not in LABELS:
+        problems.append(text.UNKNOWN_CATEGORY)
+    if edit.time_commitment not in TIME_COMMITMENTS:
+        problems.append(text.UNKNOWN_TIME)
+    if any(_unstorable(ch) for ch in edit.title + edit.description) or any(ch in edit.title for ch in "\n\r\t"):
+        problems.append(text.CONTROL_CHARACTERS)
+    return problems
+
+
+def _unstorable(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 32 and ch not in "\t\n\r") or code == 0x7F or 0xD800 <= code <= 0xDFFF
+
+
+def approve(session: Session, opportunity_id: int, now: datetime | None = None, centre_ids: Scope = None) -> Decision:
     """Publishes the concept as of `now`, so alerts treat it as news from that moment.
 
     Raises ModerationError for an unknown id or anything that is not a concept.
     """
-    _concept(session, opportunity_id)
+    _concept(session, opportunity_id, centre_ids)
     opened = publish(session, opportunity_id, now or datetime.now(timezone.utc))
     if opened is None:
         raise ModerationError(messages.moderation_unknown_id(opportunity_id))
     return _decision(opened, approved=True)
 
 
-def reject(session: Session, opportunity_id: int, reason: str | None = None) -> Decision:
+def reject(session: Session, opportunity_id: int, reason: str | None = None, centre_ids: Scope = None) -> Decision:
     """Closes the concept. The reason only goes into the email: there is no column to keep it."""
     printable = "".join(ch if ch.isprintable() else " " for ch in reason or "")
     cleaned = " ".join(printable.split())
     if len(cleaned) > MAX_REASON_CHARS:
         raise ModerationError(messages.moderation_reason_too_long(MAX_REASON_CHARS, len(cleaned)))
-    opportunity = _concept(session, opportunity_id)
+    opportunity = _concept(session, opportunity_id, centre_ids)
     opportunity.status = Status.CLOSED.value
     session.flush()
     return _decision(opportunity, approved=False, reason=cleaned or None)
@@ -121,19 +179,28 @@ def notify_decision(decision: Decision, settings: Settings) -> Delivery:
     return send_moderation_notice(decision.notice(), settings)
 
 
-def _concept(session: Session, opportunity_id: int) -> Opportunity:
+def _concept(session: Session, opportunity_id: int, centre_ids: Scope = None) -> Opportunity:
     opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None:
-        raise ModerationError(messages.moderation_unknown_id(opportunity_id))
+    if opportunity is None or (centre_ids is not None and opportunity.centre_id not in centre_ids):
+        raise ModerationError(messages.moderation_unknown_id(opportunity_id), unknown=True)
     if opportunity.status != Status.CONCEPT.value:
         raise ModerationError(messages.moderation_not_a_concept(opportunity_id, opportunity.status))
     return opportunity
+
+
+def _as_concept(o: Opportunity, i: Initiative) -> Concept:
+    return Concept(
+        id=o.id, initiative=i.name, title=o.title, description=o.description, category=o.category,
+        category_label=LABELS.get(o.category, o.category), postcode=o.postcode, place=o.place,
+        time_commitment=o.time_commitment, contact_email=o.contact_email,
+        created_at=as_utc(o.created_at), centre_id=o.centre_id,
+    )
 
 
 def _decision(opportunity: Opportunity, approved: bool, reason: str | None = None) -> Decision:
     return Decision(
         opportunity_id=opportunity.id, approved=approved, status=opportunity.status,
         title=opportunity.title, initiative=opportunity.initiative.name,
-        contact_email=opportunity.contact_email, reason=reason,
+        contact_email=opportunity.contact_email, reason=reason, centre_id=opportunity.centre_id,
     )
 

@@ -18,10 +18,13 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.orm import Session
 
 from doemee import messages
+from doemee.attribution import centre_for_slug
 from doemee.categories import LABELS, WORD_TO_SLUG, normalise_word, parse_interests
 from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.opportunities import LIMITS, Geography, OpportunityInput, is_valid_email, save, validate
 from doemee.residents import is_yes_or_no, parse_contact
+from doemee.settings import Settings, get_settings
+from doemee.staff import notify_new_concept
 from doemee.storage.models import Status
 
 SOURCE = "chat"
@@ -224,7 +227,7 @@ def answer_kind(text: str) -> str | None:
         return "postcode"
     if " " not in stripped and _EMAIL_INSIDE.fullmatch(stripped):
         return "email"
-    contact = parse_contact(stripped)
+    contact = parse_contact(stripped, in_sentence=False)
     if contact is not None and contact.kind == "phone":
         return "phone"
     return None
@@ -309,11 +312,20 @@ def _who_seeks_whom(text: str) -> dict[str, str]:
     return found
 
 
-def post_need(session: Session, geo: Geography, draft: NeedDraft) -> PostedNeed:
-    """Stores the need as a concept (source "chat"); raises NeedRejected when invalid."""
+def post_need(
+    session: Session, geo: Geography, draft: NeedDraft, settings: Settings | None = None, centre_slug: str | None = None,
+) -> PostedNeed:
+    """Stores the need as a concept (source "chat"); raises NeedRejected when invalid.
+
+    It belongs to the centre whose widget it came through; without one
+    (Telegram) to the centre whose region holds its postcode. That centre's
+    staff hear of it by mail once the concept is committed.
+    """
     item = OpportunityInput(external_id=f"chat-{uuid.uuid4().hex[:16]}", **asdict(draft))
     problems = validate(item, geo)
     if problems:
         raise NeedRejected([p.reason for p in problems])
-    opportunity = save(session, geo, item, source=SOURCE, status=Status.CONCEPT.value)
+    centre = centre_for_slug(session, centre_slug)
+    opportunity = save(session, geo, item, source=SOURCE, status=Status.CONCEPT.value, centre=centre)
+    notify_new_concept(session, opportunity.id, opportunity.centre_id, opportunity.title, settings or get_settings())
     return PostedNeed(opportunity.id, opportunity.title, opportunity.contact_email)

@@ -43,8 +43,9 @@ REQUIRED: tuple[str, ...] = (
 TIME_COMMITMENTS: tuple[str, ...] = tuple(t.value for t in TimeCommitment)
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-# Control characters other than tab, newline and carriage return; never meant in a text field.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return, and lone surrogates (no
+# database can store those); never meant in a text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SINGLE_LINE = ("external_id", "initiative_name", "initiative_website", "title", "place", "contact_email")
 
 
@@ -270,8 +271,8 @@ class Writer:
         """Creates or updates `(centre, source, item.external_id)`; True when new.
 
         Call `validate` first: an invalid item raises ValueError here.
-        `status` None means "open" for new items; an update keeps "filled"
-        and "concept" (a person decided those) unless the date has passed.
+        `status` None means "open" for new items; an update keeps "filled",
+        "paused" and "concept" (a person decided those) unless the date has passed.
         Real data that names a demo initiative takes it over, so removing
         the demo data never removes real opportunities.
         """
@@ -295,7 +296,7 @@ class Writer:
             wanted = status or Status.OPEN.value
         elif status is not None:
             wanted = status
-        elif opportunity.status in (Status.FILLED.value, Status.CONCEPT.value):
+        elif opportunity.status in (Status.FILLED.value, Status.PAUSED.value, Status.CONCEPT.value):
             wanted = opportunity.status
         else:
             wanted = Status.OPEN.value

@@ -1,7 +1,8 @@
 """The right to be forgotten, for everything the collectives database holds.
 
 A resident's profile and alert subscriptions are deleted, with the email
-addresses given for alerts (confirmed or not). Their sign-ups
+addresses given for alerts (confirmed or not) and the questions they left
+for a centre (open or handled). Their sign-ups
 stay as counts for the initiative but lose every personal field and the
 link to the resident. The conversation history lives in Rasa's tracker
 store and is deleted there (see rasa_addons.forgetting_tracker_store).
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from doemee.storage.models import AlertSubscription, EmailAlert, Resident, SignUp
+from doemee.storage.database import rows_changed
+from doemee.storage.models import AlertSubscription, EmailAlert, HandoffRequest, Resident, SignUp
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,15 @@ def forget(session: Session, sender_id: str, channel: str | None = None) -> Forg
     ids = list(session.scalars(query))
     if not ids:
         return Forgotten(0, 0, 0)
-    blanked = session.execute(
+    blanked = rows_changed(session.execute(
         update(SignUp).where(SignUp.resident_id.in_(ids)).values(first_name=None, contact=None, resident_id=None)
-    ).rowcount
+    ))
     owned = select(AlertSubscription.id).where(AlertSubscription.resident_id.in_(ids))
     session.execute(delete(EmailAlert).where(EmailAlert.subscription_id.in_(owned)))
-    subscriptions = session.execute(
+    subscriptions = rows_changed(session.execute(
         delete(AlertSubscription).where(AlertSubscription.resident_id.in_(ids))
-    ).rowcount
+    ))
+    # The foreign key cascades too; deleting here does not rely on SQLite's pragma.
+    session.execute(delete(HandoffRequest).where(HandoffRequest.resident_id.in_(ids)))
     session.execute(delete(Resident).where(Resident.id.in_(ids)))
     return Forgotten(len(ids), int(blanked or 0), int(subscriptions or 0))

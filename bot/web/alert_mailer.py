@@ -3,7 +3,9 @@
 The widget cannot push, so the gateway (always running under `make run`)
 mails the news of residents who confirmed alerts by email, mails
 confirmation links that the action server could not send at once, and
-deletes requests nobody confirmed in time (doemee.email_alerts). A round
+deletes requests nobody confirmed in time (doemee.email_alerts). Each round
+also deletes residents' questions the centre handled long enough ago
+(doemee.handoff), the one other thing kept only for a while. A round
 runs in a worker thread, since SMTP blocks. A failing round (database or
 mail server down) is logged by error type and the next one tries again.
 Two gateways may both run it: every mail is claimed in the database first.
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from doemee.email_alerts import Round, run_once
+from doemee.handoff import delete_old_handled
 from doemee.settings import Settings
 from doemee.storage.database import Database
 from doemee.storage.models import utcnow
@@ -40,8 +43,13 @@ class AlertMailer:
 
     async def run_once(self) -> Round:
         done = await asyncio.to_thread(run_once, self.database(), self.settings, self.clock())
+        await asyncio.to_thread(self._forget_handled_questions)
         self.rounds += 1
         return done
+
+    def _forget_handled_questions(self) -> None:
+        with self.database().session() as session:
+            delete_old_handled(session, self.clock())
 
     async def run_forever(self) -> None:
         """Waits first, so a gateway starts serving before it starts mailing."""

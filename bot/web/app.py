@@ -18,9 +18,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import alert_pages, origins, pages
+from bot.web import alert_pages, origins, pages, portal
 from bot.web.alert_mailer import AlertMailer
-from bot.web.centres import Centre, load_centres
+from bot.web.centres import CentreDirectory, load_centres
 from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
 from bot.web.config import GatewayConfig
 from bot.web.news import news_replies
@@ -48,7 +48,7 @@ class Gateway:
     """Everything the handlers share, created once per process."""
 
     config: GatewayConfig
-    centres: dict[str, Centre]
+    centres: CentreDirectory
     widget: WidgetBundle
     rasa: RasaClient
     per_sender: RateLimiter
@@ -69,8 +69,12 @@ def _error(status: int, text: str, headers: dict[str, str] | None = None) -> JSO
     return JSONResponse({"error": text}, status_code=status, headers=headers)
 
 
-def _origin_ok(request: Request, gateway: Gateway) -> bool:
-    return origins.is_allowed(request.headers.get("origin"), request.headers.get("host"), gateway.config.allowed_origins)
+async def _origin_ok(request: Request, gateway: Gateway, centre_origins: tuple[str, ...] | None = None) -> bool:
+    """The operator's websites, and the centres' own: any centre's, or only `centre_origins` when given."""
+    allowed = gateway.config.allowed_origins | (
+        await gateway.centres.origins() if centre_origins is None else frozenset(centre_origins)
+    )
+    return origins.is_allowed(request.headers.get("origin"), request.headers.get("host"), allowed)
 
 
 async def _read_body(request: Request) -> bytes | None:
@@ -89,7 +93,7 @@ async def _read_body(request: Request) -> bytes | None:
 async def chat(request: Request) -> Response:
     gateway = _gateway(request)
     origin = request.headers.get("origin")
-    if not _origin_ok(request, gateway):
+    if not await _origin_ok(request, gateway):
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     cors = origins.cors_headers(origin)
     ip = request.client.host if request.client else "unknown"
@@ -102,9 +106,12 @@ async def chat(request: Request) -> Response:
     if body is None:
         limit = gateway.config.max_message_chars
         return _error(413, messages.WEB_MESSAGE_TOO_LONG.format(limit=limit), cors)
-    parsed = parse_chat_request(body, gateway.centres, gateway.config.max_message_chars)
+    parsed = parse_chat_request(body, await gateway.centres.all(), gateway.config.max_message_chars)
     if isinstance(parsed, ChatError):
         return _error(parsed.status, parsed.text, cors)
+    if not await _origin_ok(request, gateway, parsed.centre.origins):
+        # Another centre's website may not speak in this centre's name (its contact, its region).
+        return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     if not gateway.per_sender.allow(parsed.sender):
         retry = str(gateway.per_sender.retry_after(parsed.sender))
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
@@ -124,7 +131,7 @@ async def chat(request: Request) -> Response:
 async def news(request: Request) -> Response:
     """The resident's alerts since their last visit, as chat replies; shown once, then gone."""
     gateway = _gateway(request)
-    if not _origin_ok(request, gateway):
+    if not await _origin_ok(request, gateway):
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     cors = {**origins.cors_headers(request.headers.get("origin")), "Cache-Control": "no-store"}
     ip = request.client.host if request.client else "unknown"
@@ -145,7 +152,7 @@ async def news(request: Request) -> Response:
 async def preflight(request: Request) -> Response:
     gateway = _gateway(request)
     origin = request.headers.get("origin")
-    if not origin or not _origin_ok(request, gateway):
+    if not origin or not await _origin_ok(request, gateway):
         return Response(status_code=403, headers={"Vary": "Origin"})
     methods = "POST, OPTIONS" if request.url.path == "/api/chat" else "GET, OPTIONS"
     return Response(status_code=204, headers=origins.preflight_headers(origin, methods))
@@ -153,10 +160,10 @@ async def preflight(request: Request) -> Response:
 
 async def centre(request: Request) -> Response:
     gateway = _gateway(request)
-    if not _origin_ok(request, gateway):
+    if not await _origin_ok(request, gateway):
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     cors = origins.cors_headers(request.headers.get("origin"))
-    found = gateway.centres.get(request.path_params["slug"])
+    found = await gateway.centres.get(request.path_params["slug"])
     if found is None:
         return _error(404, messages.WEB_UNKNOWN_CENTRE, cors)
     return JSONResponse(found.public(), headers={**cors, "Cache-Control": "public, max-age=300"})
@@ -182,7 +189,7 @@ async def listing(request: Request) -> Response:
     gateway = _gateway(request)
     place = (request.query_params.get("plaats") or "").strip()[:MAX_PLACE_CHARS] or None
     slug = request.query_params.get("centre")
-    scoped = gateway.centres.get(slug) if slug else None
+    scoped = await gateway.centres.get(slug) if slug else None
     codes = scoped.municipalities if scoped else ()
     try:
         found = await gateway.db().run_sync(
@@ -252,9 +259,14 @@ class SecurityHeaders:
 
 def create_app(config: GatewayConfig | None = None) -> Starlette:
     config = config or GatewayConfig.from_env()
+
+    def database() -> Database:
+        return gateway.db()
+
     gateway = Gateway(
         config=config,
-        centres=load_centres(config.centres_file),
+        centres=CentreDirectory(load_centres(config.centres_file), database, config.database_url,
+                                config.centres_refresh_seconds),
         widget=build_widget(),
         rasa=RasaClient(config.rasa_url, config.rasa_timeout),
         per_sender=RateLimiter(config.rate_per_sender),
@@ -293,6 +305,7 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         Route("/api/centres/{slug}", centre, methods=["GET"]),
         Route("/api/centres/{slug}", preflight, methods=["OPTIONS"]),
         *alert_pages.routes(),
+        *portal.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

@@ -33,6 +33,10 @@ class GatewayConfig:
     # the mail settings (SMTP or outbox, public URL, signing key) it and the mail links use.
     email_alert_interval_seconds: float = DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS
     mail: Settings = field(default_factory=Settings)
+    # The portal's cookies get the Secure flag: on whenever the gateway is reached over TLS.
+    portal_secure_cookies: bool = False
+    # How often the centres are read again from the database (colours, region, websites).
+    centres_refresh_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewayConfig":
@@ -48,6 +52,8 @@ class GatewayConfig:
             rasa_timeout=float(env.get("DOEMEE_RASA_TIMEOUT") or defaults.rasa_timeout),
             email_alert_interval_seconds=_interval(env.get("DOEMEE_EMAIL_ALERT_INTERVAL_SECONDS")),
             mail=Settings.from_env(env),
+            centres_refresh_seconds=float(env.get("DOEMEE_CENTRES_REFRESH_SECONDS") or defaults.centres_refresh_seconds),
+            portal_secure_cookies=(env.get("DOEMEE_PORTAL_SECURE_COOKIES") or "").strip().lower() in ("1", "true", "ja", "yes"),
         )
 
 

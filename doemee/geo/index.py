@@ -24,6 +24,7 @@ import math
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -633,6 +634,25 @@ class GeoIndex:
         municipality = self._municipalities.get(digits.zfill(4))
         return municipality.name if municipality else None
 
+    def centroid(self, code: str) -> tuple[float, float] | None:
+        """(lat, lon) in the middle of a municipality's postcodes, for drawing it on a map.
+
+        GeoNames puts a municipality's own point wherever its town hall or
+        main town is; the mean of its PC4 centroids lies where people live.
+        A municipality without postcodes falls back to that point.
+        """
+        if not isinstance(code, str):
+            return None
+        digits = code.strip().upper().removeprefix("GM")
+        if not digits.isdigit() or len(digits) > 4:
+            return None
+        digits = digits.zfill(4)
+        own = self._pc4_by_municipality.get(digits)
+        if own:
+            return (sum(p.lat for p in own) / len(own), sum(p.lon for p in own) / len(own))
+        municipality = self._municipalities.get(digits)
+        return (municipality.lat, municipality.lon) if municipality else None
+
     def names(self) -> list[str]:
         """Every place, neighbourhood, municipality and alias name resolve() knows exactly."""
         return list(self._names)
@@ -642,7 +662,7 @@ def _finite(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _distinct(entries: list[_Entry]) -> list[_Entry]:
+def _distinct(entries: Sequence[_Entry]) -> list[_Entry]:
     """One entry per real place, most important first.
 
     GeoNames often lists a town twice (PPL and PPLL a few hundred metres apart),
@@ -693,7 +713,7 @@ def _outranks(whole: _Entry, part: _Entry) -> bool:
     return p.kind is Kind.NEIGHBOURHOOD or whole.importance > part.importance
 
 
-def _decide(entries: list[_Entry]) -> _Answer:
+def _decide(entries: Sequence[_Entry]) -> _Answer:
     """One location, or the candidates to ask about.
 
     A city only wins outright over namesakes when it is far bigger (Hengelo in

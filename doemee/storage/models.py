@@ -16,10 +16,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Enum as SAEnum,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -63,13 +65,26 @@ def _first_centre_of_insert(context: DefaultExecutionContext) -> int | None:
 _UNSET = object()
 
 
+# Every constraint gets a predictable name: SQLite batch migrations can only
+# drop what has one, and a fresh database and an upgraded one must agree.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Status(str, Enum):
     CONCEPT = "concept"
     OPEN = "open"
+    # A centre took it off the air for a while; residents never see it, and it keeps its place for later.
+    PAUSED = "paused"
     FILLED = "filled"
     CLOSED = "closed"
 
@@ -159,7 +174,7 @@ class Opportunity(Base):
         # A write that forgets the band would hide the row from every search: refuse it.
         CheckConstraint(
             f"lat * {LAT_BANDS_PER_DEGREE} >= lat_band AND lat * {LAT_BANDS_PER_DEGREE} < lat_band + 1",
-            name="ck_opportunity_lat_band",
+            name="lat_band",  # ck_opportunity_lat_band, by the naming convention
         ),
         # Covering indexes for matching: the box read and the remote read
         # never touch the table itself (see doemee/matching/engine.py).
@@ -335,3 +350,135 @@ class SearchLog(Base):
         ForeignKey("centre.id", ondelete="SET NULL", name="fk_search_log_centre_id_centre"), index=True,
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class StaffRole(str, Enum):
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class TokenPurpose(str, Enum):
+    INVITE = "invite"
+    RESET = "reset"
+
+
+def _enum_values(kind: type[Enum]) -> list[str]:
+    return [member.value for member in kind]
+
+
+class StaffMember(Base):
+    """Someone of a volunteer centre who logs in to the portal.
+
+    The password hash stays empty until the invitation is accepted, so an
+    invited address can never log in with a guessed password. A member is
+    switched off (`active`), never deleted: the audit trail points to them.
+    """
+
+    __tablename__ = "staff_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # always lower case
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    role: Mapped[StaffRole] = mapped_column(
+        SAEnum(StaffRole, native_enum=False, length=10, values_callable=_enum_values), default=StaffRole.STAFF,
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    centre: Mapped[Centre] = relationship()
+
+
+class StaffToken(Base):
+    """A link sent by mail (invitation or password reset); only its SHA-256 is kept."""
+
+    __tablename__ = "staff_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        SAEnum(TokenPurpose, native_enum=False, length=10, values_callable=_enum_values),
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(Base):
+    """One login: the cookie holds a random token, the database only its SHA-256."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """A failed login, by account or by client address, both as a SHA-256 (throttling needs no names)."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """Who did what to which object, when; never the object's text or anyone's personal data."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id", ondelete="SET NULL"), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class HandoffStatus(str, Enum):
+    OPEN = "open"
+    HANDLED = "handled"
+
+
+class HandoffRequest(Base):
+    """A question a resident left for their centre in the chat, with how to reach them.
+
+    Linked to the resident so that "vergeet mij" takes it along; the contact
+    is copied here (not read from the resident) because it is what the
+    resident agreed to share with this centre, in that turn. Handled
+    requests are deleted after a while (doemee.handoff.delete_old_handled).
+    """
+
+    __tablename__ = "handoff_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("centre.id", ondelete="CASCADE", name="fk_handoff_request_centre_id_centre"), index=True,
+    )
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident.id", ondelete="CASCADE", name="fk_handoff_request_resident_id_resident"), index=True,
+    )
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    question: Mapped[str] = mapped_column(String(500))
+    contact_kind: Mapped[str] = mapped_column(String(10))
+    contact_value: Mapped[str] = mapped_column(String(254))
+    status: Mapped[HandoffStatus] = mapped_column(
+        SAEnum(HandoffStatus, native_enum=False, length=10, values_callable=_enum_values), default=HandoffStatus.OPEN,
+    )
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="SET NULL", name="fk_handoff_request_handled_by_staff_member"),
+    )
+
+    centre: Mapped[Centre] = relationship()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from actions.conversation import ActionHandoff
+from actions.need import ActionSubmitNeed
 from actions.search import ActionShowResults
 from actions.signup import ActionSubmitSignup
 from doemee.settings import get_settings
-from doemee.storage.models import Centre, SearchLog, SignUp
+from doemee.storage.models import Centre, Opportunity, SearchLog, SignUp
 from tests.actions.conftest import make_tracker, run
+from tests.actions.test_other_actions import NEED
 from tests.actions.test_search import _search_slots
 from tests.actions.test_signup import _opportunity, _ready
 
@@ -71,3 +73,12 @@ async def test_a_search_is_logged_for_the_centre_of_its_region_when_no_widget_na
     with demo_db.session() as session:
         logs = session.scalars(select(SearchLog).order_by(SearchLog.id)).all()
     assert [log.centre_id for log in logs] == [_centre_id(demo_db, "utrecht"), _centre_id(demo_db, "amsterdam")]
+
+
+async def test_a_need_posted_in_a_widget_is_a_concept_of_that_widgets_centre(app_db, domain):
+    """The postcode 3511 lies in Utrecht's region, but the initiative wrote through Amsterdam's widget."""
+    await run(ActionSubmitNeed(), make_tracker(slots=NEED, metadata={"channel": "web", "centre": "amsterdam"}), domain)
+    await run(ActionSubmitNeed(), make_tracker(slots=NEED, metadata={"channel": "telegram"}), domain)
+    with app_db.session() as session:
+        centres = [o.centre_id for o in session.scalars(select(Opportunity).order_by(Opportunity.id))]
+    assert centres == [_centre_id(app_db, "amsterdam"), _centre_id(app_db, "utrecht")]

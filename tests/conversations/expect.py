@@ -147,6 +147,16 @@ _KINDS: tuple[Kind, ...] = (
     Kind("need_rejected", "the request could not be stored", (r"het lukt nog niet om dit op te slaan",)),
     Kind("need_problem", "a problem with the answer just given (too short, too long, the wrong kind, ...)",
          (r"dat is wat kort", r"dat is te lang", r"ik kreeg geen antwoord", r"dat past niet bij deze vraag")),
+    # A question for the centre, left after asking for a person (actions/handoff.py).
+    Kind("asks_question_text", "asks the question for the centre",
+         (r"wat is je vraag\? typ hem", r"typ je vraag maar", r"schrijf je vraag in een paar woorden")),
+    Kind("asks_question_contact", "asks how the centre can reach the resident",
+         (r"hoe kan het vrijwilligerscentrum je bereiken", r"typ een e-mailadres of een telefoonnummer")),
+    Kind("asks_question_consent", "shows what goes to which centre and asks if that is all right",
+         (r"^ik stuur je vraag(,| en) .+ naar .+\. is dat goed\?", r"als ik je vraag mag doorsturen")),
+    Kind("question_sent", "the question went to the centre, with who answers and how soon",
+         (r"je vraag is verstuurd naar",)),
+    Kind("question_cancelled", "nothing sent after a no", (r"ik stuur niets door\. je vraag is niet bewaard",)),
     # Trouble.
     Kind("apology", "a technical apology", (r"er gaat bij mij nu iets mis", r"er ging iets mis",
                                              r"ik kan je nu even niet helpen")),
@@ -159,7 +169,7 @@ QUESTIONS: frozenset[str] = frozenset({
     "asks_location", "asks_place_choice", "asks_interest", "asks_which", "asks_name", "asks_contact",
     "asks_consent", "asks_forget", "asks_need_initiative", "asks_need_title", "asks_need_description",
     "asks_need_category", "asks_need_postcode", "asks_need_commitment", "asks_email", "asks_need_confirm",
-    "asks_need_fix", "asks_alert_email",
+    "asks_need_fix", "asks_alert_email", "asks_question_text", "asks_question_contact", "asks_question_consent",
 })
 
 # Never in any reply: an internal error, a template that was not filled, a Python None.

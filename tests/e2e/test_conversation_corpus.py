@@ -181,6 +181,17 @@ def _current_wording() -> list[tuple[str, str]]:
         ("need_saved", messages.need_saved("Hulp bij de moestuin", "info@example.org")),
         ("need_rejected", messages.need_rejected(["De titel is te kort."])),
         ("need_problem", messages.need_too_short(10)),
+        ("asks_question_text", messages.ASK_QUESTION_TEXT),
+        ("asks_question_text", messages.ASK_QUESTION_TEXT_AGAIN),
+        ("asks_question_text", messages.QUESTION_TOO_SHORT),
+        ("asks_question_contact", messages.ASK_QUESTION_CONTACT),
+        ("asks_question_contact", messages.QUESTION_CONTACT_INVALID),
+        ("asks_question_consent", messages.question_consent("Centrum", "email", "sanne@example.org")),
+        ("asks_question_consent", messages.question_consent("Centrum", "phone", "0612345678", "Sanne")),
+        ("asks_question_consent", messages.QUESTION_ASK_YES_NO),
+        ("question_sent", messages.question_stored("Centrum", messages.ANSWER_WITHIN, "email")),
+        ("question_cancelled", messages.QUESTION_CANCELLED),
+        ("stopped", r["utter_question_stopped"]),
         ("apology", messages.SORRY_TECHNICAL),
     ]
 
@@ -210,6 +221,9 @@ def test_kinds_that_must_not_be_confused():
         (messages.ASK_ALERT_EMAIL, {"asks_contact", "asks_email"}),
         (messages.ALERT_EMAIL_INVALID, {"asks_name", "asks_contact"}),
         (messages.need_summary(["E-mailadres"], ["info@example.org"]), {"asks_email", "need_saved"}),
+        (messages.ASK_QUESTION_CONTACT, {"asks_contact", "asks_email", "asks_alert_email"}),
+        (messages.question_consent("Centrum", "email", "sanne@example.org"), {"asks_consent", "asks_contact"}),
+        (messages.question_offer("Centrum"), {"asks_question_text", "asks_contact"}),
     ]
     for sentence, never in pairs:
         assert not expect.kinds_of([{"text": sentence}]) & never, sentence

@@ -82,6 +82,9 @@ NEED = ("wij zoeken vrijwilligers", "Buurttuin De Linde", "Hulp in de moestuin",
         "Onkruid wieden, water geven en samen oogsten met de buren op zaterdagochtend.", "groen", "3511 AB",
         "wekelijks", "info@delinde.nl")
 ALERTS = ("ik woon in 3512 en wil iets met ouderen doen", "mail me als er iets nieuws is")
+# The search places the resident in Utrecht's region, so the handoff can offer Utrecht's question form.
+QUESTION = ("ik woon in 3512 en wil iets met ouderen doen", "kan ik een mens spreken?", "click:Stel je vraag#1")
+ASKED = "Mag ik mijn hond meenemen als ik help?"
 
 STATES: tuple[State, ...] = (
     State("start", (), (), tags=frozenset({"open"})),
@@ -130,6 +133,13 @@ STATES: tuple[State, ...] = (
           question=("asks_alert_email",), shown=3, searched=True),
     State("alerts_on", ALERTS + ("when:asks_alert_email:sanne@example.org",), ("alerts_subscribed",), shown=3, searched=True,
           tags=frozenset({"open", "alerts"}), replay=True),
+    State("question.text", QUESTION, ("asks_question_text",), form="question", slot="question_text",
+          question=("asks_question_text",), shown=3, searched=True),
+    State("question.contact", QUESTION + (ASKED,), ("asks_question_contact",), form="question",
+          slot="question_contact", question=("asks_question_contact",), shown=3, searched=True),
+    State("question.consent", QUESTION + (ASKED, "anna@example.org"), ("asks_question_consent",), form="question",
+          slot="question_consent", question=("asks_question_consent",), shown=3, searched=True,
+          tags=frozenset({"yes_no"})),
 )
 
 # What comes after a fitting answer to each slot's question.
@@ -147,10 +157,12 @@ NEXT: dict[str, tuple[str, ...]] = {
     "need_commitment": ("asks_email",),
     "need_email": ("asks_need_confirm", "need_saved", "need_rejected"),
     "alert_email": ("alerts_subscribed",),
+    "question_text": ("asks_question_contact",),
+    "question_contact": ("asks_question_consent",),
 }
 
 # Replies that change something for good; never the answer unless the case expects them.
-FINAL = ("signed_up", "forgotten", "need_saved", "alerts_subscribed")
+FINAL = ("signed_up", "forgotten", "need_saved", "alerts_subscribed", "question_sent")
 
 
 # --- probes ----------------------------------------------------------------------------------------
@@ -183,8 +195,8 @@ PROBES: tuple[Probe, ...] = (
     _probe("greet", "hallo", "greet", interrupts=True),
     _probe("goodbye", "doei", "goodbye"),
     _probe("thank", "dank je wel", "welcome", interrupts=True),
-    _probe("affirm", "ja", answers=("consent", "forget_confirmed", "need_confirmed")),
-    _probe("deny", "nee", answers=("consent", "forget_confirmed"), maybe=("need_confirmed",)),
+    _probe("affirm", "ja", answers=("consent", "forget_confirmed", "need_confirmed", "question_consent")),
+    _probe("deny", "nee", answers=("consent", "forget_confirmed", "question_consent"), maybe=("need_confirmed",)),
     _probe("help", "hoe werkt dit eigenlijk?", "help", interrupts=True),
     _probe("bot_challenge", "ben jij een robot?", "bot", interrupts=True),
     _probe("ask_privacy", "wat doen jullie met mijn gegevens?", "privacy", interrupts=True),
@@ -205,8 +217,9 @@ PROBES: tuple[Probe, ...] = (
     _probe("out_of_scope", "wat voor weer wordt het morgen?", "out_of_scope", interrupts=True),
     # Values typed as residents type them.
     _probe("first_name", "Sanne", answers=("first_name",), maybe=("need_initiative",)),
-    _probe("email", "sanne@example.org", answers=("contact", "need_email", "alert_email")),
-    _probe("phone", "06 12345678", answers=("contact",)),
+    _probe("email", "sanne@example.org", answers=("contact", "need_email", "alert_email", "question_contact"),
+           maybe=("question_contact_kind",)),
+    _probe("phone", "06 12345678", answers=("contact", "question_contact"), maybe=("question_contact_kind",)),
     _probe("postcode", "3511", answers=("location", "need_postcode")),
     _probe("place", "Zwolle", answers=("location",), maybe=("need_postcode",)),
     # More out-of-scope questions.
@@ -236,12 +249,25 @@ def _in_form(state: State, probe: Probe) -> TurnCheck:
     question, slot = state.question, state.slot
     fits = slot in probe.fills
     answers = slot in probe.answers
+    if slot == "question_text" and probe.id not in ("goodbye", "forget_me"):
+        # The form asks for any question: whatever asks something is taken as it (and the form goes on)
+        # or answered, and the form asks again; a bare yes, name, place or address is no question yet.
+        if probe.id in ("deny", "unsubscribe_alerts"):
+            return _check(("stopped",))
+        if probe.id in ("affirm", "first_name", "email", "phone", "postcode", "place"):
+            return _check(question)
+        return _check(NEXT[slot] + question + ((probe.answer,) if probe.answer else ()))
     if probe.interrupts:
         return _check(question, (probe.answer,))
     if probe.id == "goodbye":
         return _check(("goodbye",))
     if probe.id == "forget_me":
         return _check(("asks_forget",))
+    if slot == "question_consent":
+        if probe.id == "affirm":
+            return _check(("question_sent",))
+        if probe.id == "deny":
+            return _check(("question_cancelled", "stopped"))
     if slot == "consent":
         if probe.id == "affirm":
             return _check(("signed_up",))
@@ -365,6 +391,8 @@ def fields_allowed(state: State, probe: Probe) -> frozenset[str]:
     """The slots a probe may fill in a state: its own, and the result a yes to the details' "Aanmelden" picks."""
     if probe.id == "affirm" and "details" in state.tags:
         return probe.fills | {"opportunity_id"}
+    if state.slot == "question_text":
+        return probe.fills | {"question_text"}
     return probe.fills
 
 

@@ -54,7 +54,9 @@ def make_gateway(tmp_path) -> Iterator[Callable[..., str]]:
     stack = []
 
     def start(**overrides) -> str:
-        config = replace(GatewayConfig(rasa_url=f"http://127.0.0.1:{free_port()}"), **overrides)
+        # Never the developer's var/doemee.db: a test that needs a database names one.
+        unused = f"sqlite:///{tmp_path / 'no-database-given.db'}"
+        config = replace(GatewayConfig(rasa_url=f"http://127.0.0.1:{free_port()}", database_url=unused), **overrides)
         context = serve(create_app(config))
         url = context.__enter__()
         stack.append(context)

@@ -23,9 +23,10 @@ from bot.web.templating import render
 from doemee import messages
 from doemee.alerts import AlertCriteria
 from doemee.email_alerts import request, send_confirmation, unsubscribe_link
+from doemee.handoff import leave_question, mark_handled
 from doemee.settings import get_settings
 from doemee.storage.database import get_database
-from doemee.storage.models import AlertSubscription, EmailAlert
+from doemee.storage.models import AlertSubscription, Centre, EmailAlert, HandoffRequest
 from tests.actions.conftest import make_tracker, run
 from tests.actions.test_search import _search_slots
 from tests.domain.factories import UTRECHT, make_opportunity
@@ -275,3 +276,18 @@ def test_the_sender_keeps_going_when_a_round_fails(mail_env):
         task.cancel()
 
     asyncio.run(asyncio.wait_for(some_rounds(), timeout=10))
+
+
+def test_a_round_also_deletes_questions_handled_more_than_90_days_ago(mail_env, database):
+    now = datetime.now(timezone.utc)
+    with database.session() as session:
+        utrecht = session.scalar(select(Centre).where(Centre.slug == "utrecht"))
+        old = leave_question(session, utrecht, "Kan ik ook op zondag helpen?", "0612345678", now=now).request_id
+        fresh = leave_question(session, utrecht, "Is er een proefdag?", "0612345678", now=now).request_id
+        mark_handled(session, frozenset({utrecht.id}), old, None, now=now - timedelta(days=91))
+        mark_handled(session, frozenset({utrecht.id}), fresh, None, now=now - timedelta(days=10))
+
+    asyncio.run(AlertMailer(lambda: database, mail_env, interval_seconds=60).run_once())
+
+    with database.session() as session:
+        assert session.scalars(select(HandoffRequest.id)).all() == [fresh]

@@ -63,7 +63,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("opportunity") as batch:
         batch.alter_column("lat_band", existing_type=sa.Integer(), nullable=False)
-        batch.create_check_constraint("ck_opportunity_lat_band", sa.text(CHECK))
+        batch.create_check_constraint(op.f("ck_opportunity_lat_band"), sa.text(CHECK))
         _indexes(batch, NEW)
 
 

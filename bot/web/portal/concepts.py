@@ -1,0 +1,176 @@
+"""Concepten: the centre checks the needs posted in the chat, oldest first.
+
+Another centre's concept answers exactly like one that does not exist
+(404), so an id tells nobody what other centres have waiting. The
+decision is stored first and the initiative mailed after, as the command
+line does: a mail server that is down never undoes a moderator's work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.web.portal.auth import (
+    HEADERS,
+    PREFIX,
+    Form,
+    StaffContext,
+    not_found,
+    parse_id,
+    render_page,
+    run,
+    staff_page,
+)
+from doemee import audit, moderation
+from doemee import staff_messages as text
+from doemee.categories import CATEGORIES
+from doemee.moderation import ConceptEdit, ModerationError
+
+log = logging.getLogger("doemee.web.portal")
+LIST = f"{PREFIX}/concepten"
+MAX_REASON = moderation.MAX_REASON_CHARS
+
+
+@staff_page(LIST)
+async def concepts(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    found = await run(request, lambda session: moderation.list_concepts(session, ctx.centre_ids))
+    done = text.DONE.get(request.query_params.get("gedaan", ""))
+    mail_failed = request.query_params.get("mail") == "mislukt"
+    return render_page(request, ctx, "portal/concepts.html", active="concepten", concepts=found,
+                       done=done, mail_failed=mail_failed)
+
+
+@staff_page(f"{LIST}/{{id}}")
+async def concept(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    return await _show(request, ctx)
+
+
+@staff_page(f"{LIST}/{{id}}/bewerken", methods=["POST"])
+async def edit(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    assert form is not None
+    opportunity_id = parse_id(request.path_params["id"])
+    if opportunity_id is None:
+        return not_found(request, ctx)
+    change = ConceptEdit(
+        title=" ".join(form.get("title").split()), description=form.get("description").strip(),
+        category=form.get("category"), time_commitment=form.get("time_commitment"),
+    )
+
+    def work(session):
+        problems = moderation.edit_concept(session, opportunity_id, change, ctx.centre_ids)
+        if not problems:
+            centre_id = moderation.get_concept(session, opportunity_id, ctx.centre_ids).centre_id
+            _audit(session, ctx, audit.CONCEPT_EDITED, opportunity_id, centre_id)
+        return problems
+
+    try:
+        problems = await run(request, work)
+    except ModerationError as error:
+        return _refused(request, ctx, error)
+    if problems:
+        return await _show(request, ctx, edit_problems=problems, edit=change, status=400)
+    return RedirectResponse(f"{LIST}/{opportunity_id}?gedaan=opgeslagen", status_code=303, headers=HEADERS)
+
+
+@staff_page(f"{LIST}/{{id}}/goedkeuren", methods=["POST"])
+async def approve(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    assert form is not None
+    opportunity_id = parse_id(request.path_params["id"])
+    if opportunity_id is None:
+        return not_found(request, ctx)
+    ticked = set(form.getall("criterium"))
+    if not all(key in ticked for key, _ in text.CRITERIA):
+
+        def check(session):
+            moderation.get_concept(session, opportunity_id, ctx.centre_ids)
+
+        try:
+            await run(request, check)
+        except ModerationError as error:
+            return _refused(request, ctx, error)
+        return await _show(request, ctx, approve_problem=text.CRITERIA_MISSING, ticked=ticked, status=400)
+
+    def work(session):
+        decision = moderation.approve(session, opportunity_id, centre_ids=ctx.centre_ids)
+        _audit(session, ctx, audit.CONCEPT_APPROVED, opportunity_id, decision.centre_id)
+        return decision
+
+    return await _decide(request, ctx, work, "goedgekeurd")
+
+
+@staff_page(f"{LIST}/{{id}}/afwijzen", methods=["POST"])
+async def reject(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    assert form is not None
+    opportunity_id = parse_id(request.path_params["id"])
+    if opportunity_id is None:
+        return not_found(request, ctx)
+    reason = " ".join(form.get("reason").split())
+
+    def work(session):
+        if not reason:
+            moderation.get_concept(session, opportunity_id, ctx.centre_ids)
+            return None
+        decision = moderation.reject(session, opportunity_id, reason, centre_ids=ctx.centre_ids)
+        _audit(session, ctx, audit.CONCEPT_REJECTED, opportunity_id, decision.centre_id)
+        return decision
+
+    if not reason or len(reason) > MAX_REASON:
+        problem = text.REASON_MISSING if not reason else text.reason_too_long(MAX_REASON)
+        try:
+            await run(request, lambda session: moderation.get_concept(session, opportunity_id, ctx.centre_ids))
+        except ModerationError as error:
+            return _refused(request, ctx, error)
+        return await _show(request, ctx, reject_problem=problem, reason=reason[:MAX_REASON], status=400)
+    return await _decide(request, ctx, work, "afgewezen")
+
+
+async def _decide(request: Request, ctx: StaffContext, work, done: str) -> Response:
+    try:
+        decision = await run(request, work)
+    except ModerationError as error:
+        return _refused(request, ctx, error)
+    query = {"gedaan": done}
+    try:
+        await asyncio.to_thread(moderation.notify_decision, decision, request.app.state.gateway.config.mail)
+    except OSError as error:
+        log.error("moderation notice not delivered: %s", type(error).__name__)
+        query["mail"] = "mislukt"
+    return RedirectResponse(f"{LIST}?{urlencode(query)}", status_code=303, headers=HEADERS)
+
+
+async def _show(request: Request, ctx: StaffContext, status: int = 200, **values) -> Response:
+    opportunity_id = parse_id(request.path_params["id"])
+    if opportunity_id is None:
+        return not_found(request, ctx)
+    try:
+        found = await run(request, lambda session: moderation.get_concept(session, opportunity_id, ctx.centre_ids))
+    except ModerationError as error:
+        return _refused(request, ctx, error)
+    values.setdefault("edit", None)
+    values.setdefault("edit_problems", [])
+    values.setdefault("approve_problem", None)
+    values.setdefault("reject_problem", None)
+    values.setdefault("reason", "")
+    values.setdefault("ticked", set())
+    return render_page(
+        request, ctx, "portal/concept.html", status, active="concepten", concept=found,
+        categories=CATEGORIES, times=text.TIME_LABELS, done=text.DONE.get(request.query_params.get("gedaan", "")),
+        **values,
+    )
+
+
+def _refused(request: Request, ctx: StaffContext, error: ModerationError) -> Response:
+    if error.unknown:
+        return not_found(request, ctx)
+    return render_page(request, ctx, "portal/message.html", 409, message=text.NOT_A_CONCEPT,
+                       title=text.NOT_A_CONCEPT_TITLE, active="concepten")
+
+
+def _audit(session, ctx: StaffContext, action: str, opportunity_id: int, centre_id: int | None) -> None:
+    audit.record(session, action, staff_id=ctx.staff_id, centre_id=centre_id,
+                 object_type="opportunity", object_id=opportunity_id)

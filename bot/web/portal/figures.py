@@ -1,0 +1,224 @@
+"""Cijfers: a centre's weeks, its region's unmet demand and the region map, as pictures and as tables.
+
+The chart is drawn here as SVG, on the server: the portal's CSP allows no
+script and no style attribute, and a chart that needs neither prints,
+works offline and reads the same in every browser. Each picture has a
+table with the same numbers beside it, for screen readers and for anyone
+who wants the exact figure, and each table can be downloaded as CSV.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.portal.auth import (
+    HEADERS,
+    PREFIX,
+    Form,
+    StaffContext,
+    not_found,
+    parse_id,
+    render_page,
+    run,
+    staff_page,
+)
+from bot.web.portal.vacancies import centre_choices, geography
+from doemee import centre_stats, messages
+from doemee import staff_messages as text
+from doemee.centre_stats import WeeklyStats
+
+PAGE = f"{PREFIX}/cijfers"
+DEMAND_ROWS_SHOWN = 50
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 320
+_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 56, 56, 44
+SEARCHES_FILL = "#0b5394"
+UNMET_FILL = "#c2410c"
+SIGN_UPS_FILL = "#1e6b2c"
+CONVERSION_STROKE = "#5b2a86"
+INK = "#1b1b1b"
+
+
+def _scope(request: Request, ctx: StaffContext) -> frozenset[int] | None:
+    """The centres to count: all the member may see, or the one `centrum` names; None for any other."""
+    chosen = request.query_params.get("centrum", "")
+    if not chosen:
+        return ctx.centre_ids
+    centre_id = parse_id(chosen)
+    return frozenset({centre_id}) if centre_id in ctx.centre_ids else None
+
+
+@staff_page(PAGE)
+async def figures(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    scope = _scope(request, ctx)
+    if scope is None:
+        return not_found(request, ctx)
+    geo = await geography()
+
+    def work(session):
+        weekly = centre_stats.weekly(session, scope)
+        demand = centre_stats.demand(session, scope, geo)
+        region = centre_stats.municipalities(session, scope, geo)
+        return weekly, demand, region, centre_choices(session, ctx)
+
+    weekly, demand, region, centres = await run(request, work)
+    chosen = request.query_params.get("centrum", "")
+    return render_page(
+        request, ctx, "portal/figures.html", active="cijfers", weekly=weekly, chart=weekly_chart_svg(weekly),
+        demand=demand, demand_rows=demand.rows[:DEMAND_ROWS_SHOWN], region=region,
+        region_map=centre_stats.region_map_svg(region), any_interest=messages.STATS_ANY_INTEREST,
+        centres=centres, chosen=chosen, suffix=f"?centrum={chosen}" if chosen else "",
+    )
+
+
+@staff_page(f"{PAGE}/weken.csv")
+async def weeks_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    scope = _scope(request, ctx)
+    if scope is None:
+        return not_found(request, ctx)
+    weekly = await run(request, lambda session: centre_stats.weekly(session, scope))
+    return _download(centre_stats.weekly_csv(weekly), "weken")
+
+
+@staff_page(f"{PAGE}/vraag.csv")
+async def demand_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    scope = _scope(request, ctx)
+    if scope is None:
+        return not_found(request, ctx)
+    geo = await geography()
+    report = await run(request, lambda session: centre_stats.demand(session, scope, geo))
+    return _download(centre_stats.demand_csv(report), "vraag")
+
+
+@staff_page(f"{PAGE}/gemeenten.csv")
+async def municipalities_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+    scope = _scope(request, ctx)
+    if scope is None:
+        return not_found(request, ctx)
+    geo = await geography()
+    region = await run(request, lambda session: centre_stats.municipalities(session, scope, geo))
+    return _download(centre_stats.municipalities_csv(region), "gemeenten")
+
+
+def _download(body: str, name: str) -> Response:
+    """With a byte order mark, so spreadsheet programs read the accents right."""
+    filename = f"doemee-cijfers-{name}-{date.today().isoformat()}.csv"
+    return Response(
+        ("\ufeff" + body).encode("utf-8"), media_type="text/csv; charset=utf-8",
+        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- the chart ---------------------------------------------------------------------
+
+
+def weekly_chart_svg(stats: WeeklyStats, *, svg_id: str = "weekgrafiek") -> str:
+    """Bars per week (searches, the unmet part of them darker, sign-ups beside), conversion as a line.
+
+    Counts use the left axis, conversion the right one (0 to 100%, or to
+    the highest week when that is lower, so a small share still shows).
+    """
+    weeks = stats.weeks
+    plot_w = CHART_WIDTH - _LEFT - _RIGHT
+    plot_h = CHART_HEIGHT - _TOP - _BOTTOM
+    base = _TOP + plot_h
+    top = _nice_ceiling(max([w.searches for w in weeks] + [w.sign_ups for w in weeks] + [1]))
+    shares = [w.conversion for w in weeks if w.conversion is not None]
+    share_top = _nice_share(max(shares)) if shares else 0.2
+    slot = plot_w / max(1, len(weeks))
+    bar = max(2.0, slot * 0.36)
+
+    def y(count: float) -> float:
+        return base - plot_h * count / top
+
+    def y_share(share: float) -> float:
+        return base - plot_h * min(share, share_top) / share_top
+
+    desc = text.chart_description(len(weeks), stats.searches, stats.unmet, stats.sign_ups)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="100%" '
+        f'role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" font-family="sans-serif" font-size="12">',
+        f'<title id="{svg_id}-title">{_x(text.CHART_TITLE)}</title><desc id="{svg_id}-desc">{_x(desc)}</desc>',
+    ]
+    for step in range(5):
+        value = top * step / 4
+        line_y = y(value)
+        parts.append(f'<line x1="{_LEFT}" y1="{line_y:.1f}" x2="{_LEFT + plot_w}" y2="{line_y:.1f}" '
+                     f'stroke="#d0ccc4" stroke-width="1"/>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{line_y + 4:.1f}" text-anchor="end" fill="{INK}">{_number(value)}</text>')
+        parts.append(f'<text x="{_LEFT + plot_w + 6}" y="{line_y + 4:.1f}" fill="{CONVERSION_STROKE}">'
+                     f'{round(share_top * step / 4 * 100)}%</text>')
+    label_every = max(1, round(len(weeks) / 12))
+    points = []
+    for i, week in enumerate(weeks):
+        x = _LEFT + i * slot + (slot - 2 * bar) / 2
+        tip = _x(text.week_summary(week.week, week.searches, week.unmet, week.sign_ups, week.conversion))
+        parts.append(f"<g><title>{tip}</title>")
+        parts.append(_bar(x, y(week.searches), bar, base, SEARCHES_FILL))
+        parts.append(_bar(x, y(week.unmet), bar, base, UNMET_FILL))
+        parts.append(_bar(x + bar, y(week.sign_ups), bar, base, SIGN_UPS_FILL))
+        parts.append("</g>")
+        if i % label_every == 0:
+            parts.append(f'<text x="{x + bar:.1f}" y="{base + 16}" text-anchor="middle" fill="{INK}">'
+                         f'{_x(week.week.split("-")[-1])}</text>')
+        if week.conversion is not None:
+            points.append((x + bar, y_share(week.conversion)))
+    parts.append(f'<line x1="{_LEFT}" y1="{base}" x2="{_LEFT + plot_w}" y2="{base}" stroke="{INK}" stroke-width="1"/>')
+    if len(points) > 1:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{CONVERSION_STROKE}" stroke-width="2"/>')
+    for px, py in points:
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{CONVERSION_STROKE}"/>')
+    parts.append(_legend())
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _bar(x: float, top_y: float, width: float, base: float, fill: str) -> str:
+    height = max(0.0, base - top_y)
+    return f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"/>'
+
+
+def _legend() -> str:
+    items = [
+        (SEARCHES_FILL, "Zoekvragen"), (UNMET_FILL, "waarvan zonder plek in de buurt"),
+        (SIGN_UPS_FILL, "Aanmeldingen"), (CONVERSION_STROKE, "Conversie (rechts)"),
+    ]
+    parts = []
+    for i, (colour, label) in enumerate(items):
+        x = _LEFT + (i % 2) * 260
+        y = 14 + (i // 2) * 20
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{x + 18}" y="{y}" fill="{INK}">{_x(label)}</text>')
+    return "".join(parts)
+
+
+def _nice_ceiling(value: int) -> int:
+    """The axis top: the smallest of 4, 8, 20, 40, 80, 200, ... at least `value`, so the four steps are whole."""
+    step = 1
+    while True:
+        for factor in (4, 8, 20):
+            if factor * step >= value:
+                return factor * step
+        step *= 10
+
+
+def _nice_share(value: float) -> float:
+    """The right axis top: its four steps are whole percentages (1, 2, 5, 10, 20 or 25)."""
+    for top in (0.04, 0.08, 0.2, 0.4, 0.8, 1.0):
+        if value <= top:
+            return top
+    return 1.0
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _x(value: str) -> str:
+    return html.escape(value, quote=True)
