@@ -1693,15 +1693,20 @@ def question_contact_none(missing: str) -> str:
 
 
 def question_offer(centre: str) -> str:
-    return f"Kun je nu niet bellen of mailen? Laat dan hier je vraag achter. Dan neemt {centre} contact met je op."
+    return (f"Kun je nu niet bellen of mailen? Laat dan hier je vraag achter. "
+            f"Dan neemt {_or(centre, 'het vrijwilligerscentrum')} contact met je op.")
 
 
 def question_consent(centre: str, kind: str, value: str, first_name: str | None = None) -> str:
     what = "je e-mailadres" if kind == "email" else "je telefoonnummer"
-    shared = f"je vraag, je naam ({first_name}) en {what} ({value})" if first_name else f"je vraag en {what} ({value})"
-    return f"Ik stuur {shared} naar {centre}. Is dat goed?"
+    if value:
+        what = f"{what} ({value})"
+    shared = f"je vraag, je naam ({first_name}) en {what}" if first_name else f"je vraag en {what}"
+    return f"Ik stuur {shared} naar {_or(centre, 'het vrijwilligerscentrum')}. Is dat goed?"
 
 
 def question_stored(centre: str, within: str, kind: str) -> str:
     how = "mailt" if kind == "email" else "belt of appt"
-    return f"Dank je! Je vraag is verstuurd naar {centre}. Iemand van {centre} {how} je {within}."
+    centre = _or(centre, "het vrijwilligerscentrum")
+    when = f" {within}" if within else ""
+    return f"Dank je! Je vraag is verstuurd naar {centre}. Iemand van {centre} {how} je{when}."
