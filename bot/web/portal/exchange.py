@@ -155,16 +155,24 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], bytes | None] 
     return fields, data
 
 
-async def _upload(request: Request, ctx: StaffContext, fields: dict[str, str], data: bytes | None) -> Response:
-    replace = fields.get("replace") == "ja"
-    chosen = fields.get("centre", "")
+# A centre id the member may not see, or no id at all: answered as a missing page.
+_FOREIGN = -1
+
+
+def _chosen_centre(ctx: StaffContext, chosen: str) -> int | None:
+    """The centre a form or link names, the member's only centre when it names none, else None (choose one)."""
     if chosen:
         centre_id = parse_id(chosen)
-        if centre_id is None or centre_id not in ctx.centre_ids:
-            return not_found(request, ctx)
-    elif len(ctx.centre_ids) == 1:
-        centre_id = next(iter(ctx.centre_ids))
-    else:
+        return centre_id if centre_id is not None and centre_id in ctx.centre_ids else _FOREIGN
+    return next(iter(ctx.centre_ids)) if len(ctx.centre_ids) == 1 else None
+
+
+async def _upload(request: Request, ctx: StaffContext, fields: dict[str, str], data: bytes | None) -> Response:
+    replace = fields.get("replace") == "ja"
+    centre_id = _chosen_centre(ctx, fields.get("centre", ""))
+    if centre_id == _FOREIGN:
+        return not_found(request, ctx)
+    if centre_id is None:
         return await _page(request, ctx, 400, fatal=text.CSV_CHOOSE_CENTRE, replace=replace)
     shown = {"centre": str(centre_id), "replace": replace}
     if not data:
@@ -201,14 +209,10 @@ async def _upload(request: Request, ctx: StaffContext, fields: dict[str, str], d
 @staff_page(EXPORT)
 async def export(request: Request, ctx: StaffContext, form: Form | None) -> Response:
     """The centre's open listings in the import format, spreadsheet-safe, as the command line writes them."""
-    chosen = request.query_params.get("centrum", "")
-    if chosen:
-        centre_id = parse_id(chosen)
-        if centre_id is None or centre_id not in ctx.centre_ids:
-            return not_found(request, ctx)
-    elif len(ctx.centre_ids) == 1:
-        centre_id = next(iter(ctx.centre_ids))
-    else:
+    centre_id = _chosen_centre(ctx, request.query_params.get("centrum", ""))
+    if centre_id == _FOREIGN:
+        return not_found(request, ctx)
+    if centre_id is None:
         return RedirectResponse(PAGE, status_code=303, headers=HEADERS)
 
     def work(session):
