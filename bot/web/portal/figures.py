@@ -76,33 +76,27 @@ async def figures(request: Request, ctx: StaffContext, form: Form | None) -> Res
     )
 
 
-@staff_page(f"{PAGE}/weken.csv")
-async def weeks_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    scope = _scope(request, ctx)
-    if scope is None:
-        return not_found(request, ctx)
-    weekly = await run(request, lambda session: centre_stats.weekly(session, scope))
-    return _download(centre_stats.weekly_csv(weekly), "weken")
+# The tables of the page, each as a download: file name -> its CSV from the database.
+_DOWNLOADS = {
+    "weken": lambda session, scope, geo: centre_stats.weekly_csv(centre_stats.weekly(session, scope)),
+    "vraag": lambda session, scope, geo: centre_stats.demand_csv(centre_stats.demand(session, scope, geo)),
+    "gemeenten": lambda session, scope, geo: centre_stats.municipalities_csv(
+        centre_stats.municipalities(session, scope, geo)),
+}
 
 
-@staff_page(f"{PAGE}/vraag.csv")
-async def demand_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    scope = _scope(request, ctx)
-    if scope is None:
-        return not_found(request, ctx)
-    geo = await geography()
-    report = await run(request, lambda session: centre_stats.demand(session, scope, geo))
-    return _download(centre_stats.demand_csv(report), "vraag")
+def _register_download(name: str) -> None:
+    @staff_page(f"{PAGE}/{name}.csv")
+    async def download(request: Request, ctx: StaffContext, form: Form | None) -> Response:
+        scope = _scope(request, ctx)
+        if scope is None:
+            return not_found(request, ctx)
+        geo = await geography()
+        return _download(await run(request, lambda session: _DOWNLOADS[name](session, scope, geo)), name)
 
 
-@staff_page(f"{PAGE}/gemeenten.csv")
-async def municipalities_csv(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    scope = _scope(request, ctx)
-    if scope is None:
-        return not_found(request, ctx)
-    geo = await geography()
-    region = await run(request, lambda session: centre_stats.municipalities(session, scope, geo))
-    return _download(centre_stats.municipalities_csv(region), "gemeenten")
+for _name in _DOWNLOADS:
+    _register_download(_name)
 
 
 def _download(body: str, name: str) -> Response:
