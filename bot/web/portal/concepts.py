@@ -85,15 +85,8 @@ async def approve(request: Request, ctx: StaffContext, form: Form | None) -> Res
         return not_found(request, ctx)
     ticked = set(form.getall("criterium"))
     if not all(key in ticked for key, _ in text.CRITERIA):
-
-        def check(session):
-            moderation.get_concept(session, opportunity_id, ctx.centre_ids)
-
-        try:
-            await run(request, check)
-        except ModerationError as error:
-            return _refused(request, ctx, error)
-        return await _show(request, ctx, approve_problem=text.CRITERIA_MISSING, ticked=ticked, status=400)
+        return await _refused_unless_visible(request, ctx, opportunity_id) or await _show(
+            request, ctx, approve_problem=text.CRITERIA_MISSING, ticked=ticked, status=400)
 
     def work(session):
         decision = moderation.approve(session, opportunity_id, centre_ids=ctx.centre_ids)
@@ -111,22 +104,26 @@ async def reject(request: Request, ctx: StaffContext, form: Form | None) -> Resp
         return not_found(request, ctx)
     reason = " ".join(form.get("reason").split())
 
+    if not reason or len(reason) > MAX_REASON:
+        problem = text.REASON_MISSING if not reason else text.reason_too_long(MAX_REASON)
+        return await _refused_unless_visible(request, ctx, opportunity_id) or await _show(
+            request, ctx, reject_problem=problem, reason=reason[:MAX_REASON], status=400)
+
     def work(session):
-        if not reason:
-            moderation.get_concept(session, opportunity_id, ctx.centre_ids)
-            return None
         decision = moderation.reject(session, opportunity_id, reason, centre_ids=ctx.centre_ids)
         _audit(session, ctx, audit.CONCEPT_REJECTED, opportunity_id, decision.centre_id)
         return decision
 
-    if not reason or len(reason) > MAX_REASON:
-        problem = text.REASON_MISSING if not reason else text.reason_too_long(MAX_REASON)
-        try:
-            await run(request, lambda session: moderation.get_concept(session, opportunity_id, ctx.centre_ids))
-        except ModerationError as error:
-            return _refused(request, ctx, error)
-        return await _show(request, ctx, reject_problem=problem, reason=reason[:MAX_REASON], status=400)
     return await _decide(request, ctx, work, "afgewezen")
+
+
+async def _refused_unless_visible(request: Request, ctx: StaffContext, opportunity_id: int) -> Response | None:
+    """A form error is shown only on a concept the member may see; any other id answers as missing."""
+    try:
+        await run(request, lambda session: moderation.get_concept(session, opportunity_id, ctx.centre_ids))
+    except ModerationError as error:
+        return _refused(request, ctx, error)
+    return None
 
 
 async def _decide(request: Request, ctx: StaffContext, work, done: str) -> Response:
