@@ -1,14 +1,13 @@
 """Signing up for an opportunity: pick it, name and contact, consent, store, notify.
 
 The initiative's contact is shown only in the confirmation, after consent.
-The notice to the initiative is sent after the sign-up is committed; if
-sending fails the sign-up stands (it is marked not notified) and the
-resident is not bothered with it.
+The notice to the initiative is queued in the outbox with the sign-up, in
+one transaction; the outbox worker sends it and retries, so the resident is
+never bothered with a mail server that is down.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -30,12 +29,10 @@ from doemee import messages
 from doemee.attribution import attributed_centre
 from doemee.choosing import content_words, mentions_position
 from doemee.listing import open_opportunity
-from doemee.notify import SignUpNotice, send_signup_notice
 from doemee.residents import (
     Contact, is_yes_or_no, parse_contact, parse_first_name, says_no_contact, says_stop,
 )
-from doemee.settings import get_settings
-from doemee.signups import OpportunityUnavailable, mark_notified, opportunity_contact, sign_up
+from doemee.signups import OpportunityUnavailable, opportunity_contact, sign_up
 from doemee.storage.database import get_database
 
 logger = logging.getLogger(__name__)
@@ -312,13 +309,4 @@ class ActionSubmitSignup(Action):
         dispatcher.utter_message(
             text=messages.signup_confirmed(target.title, target.initiative, target.contact_email, target.website)
         )
-        await _notify(outcome.sign_up_id, SignUpNotice(target.contact_email, target.initiative, target.title, first_name, contact.value))
         return _reset()
-
-
-async def _notify(sign_up_id: int, notice: SignUpNotice) -> None:
-    try:
-        await asyncio.to_thread(send_signup_notice, notice, get_settings())
-        await get_database().run_sync(lambda session: mark_notified(session, sign_up_id))
-    except Exception as error:  # the sign-up stands; an operator resends from notified_at IS NULL
-        logger.warning("sign-up notice not delivered: %s", type(error).__name__)

@@ -13,7 +13,12 @@ from rasa_sdk.events import SlotSet
 # Intents that interrupt a form rather than answer its question.
 INTERRUPTIONS: frozenset[str] = frozenset({
     "help", "bot_challenge", "ask_privacy", "ask_paid", "human_handoff", "forget_me", "deny", "goodbye", "greet",
-    "thank", "subscribe_alerts", "unsubscribe_alerts",
+    "thank", "subscribe_alerts", "unsubscribe_alerts", "manage_listing", "withdraw_signup",
+})
+# Intents every form's rules in data/rules.yml answer while the form is active (help, stop, ...).
+HANDLED_IN_FORMS: frozenset[str] = frozenset({
+    "help", "ask_privacy", "ask_paid", "bot_challenge", "greet", "thank", "human_handoff", "out_of_scope",
+    "nlu_fallback", "deny", "unsubscribe_alerts", "goodbye", "forget_me", "search_opportunities", "sign_up",
 })
 # Intents that move around the results; never an answer to "where do you live?".
 NAVIGATION: frozenset[str] = frozenset({"more_results", "more_info", "sign_up", "change_search", "post_need"})

@@ -27,6 +27,14 @@ CONCEPT_EDITED = "concept.edited"
 CONCEPT_APPROVED = "concept.approved"
 CONCEPT_REJECTED = "concept.rejected"
 QUESTION_HANDLED = "question.handled"
+API_KEY_CREATED = "api_key.created"
+API_KEY_REVOKED = "api_key.revoked"
+MAIL_RESENT = "mail.resent"
+STAFF_DEACTIVATED = "staff.deactivated"
+STAFF_REACTIVATED = "staff.reactivated"
+# The kind of contact is in the action; the address or number never is.
+PRIVACY_SEARCHED = {"email": "privacy.searched_by_email", "phone": "privacy.searched_by_phone"}
+PRIVACY_FORGOTTEN = {"email": "privacy.forgotten_by_email", "phone": "privacy.forgotten_by_phone"}
 
 
 def record(
@@ -38,10 +46,12 @@ def record(
     object_type: str | None = None,
     object_id: int | None = None,
     at: datetime | None = None,
+    actor: str | None = None,
 ) -> None:
+    """`actor` names who acted when it was not a member of staff ("initiative:12")."""
     session.add(AuditEvent(
         action=action, staff_id=staff_id, centre_id=centre_id, object_type=object_type,
-        object_id=object_id, at=at or utcnow(),
+        object_id=object_id, at=at or utcnow(), actor=actor,
     ))
 
 

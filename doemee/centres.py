@@ -173,3 +173,9 @@ def overlapping_municipalities(centres: dict[str, CentreConfig]) -> dict[str, li
         for code in centre.municipalities:
             claims.setdefault(code, []).append(centre.slug)
     return {code: slugs for code, slugs in claims.items() if len(slugs) > 1}
+
+
+def centre_names(session: Session, centre_ids: frozenset[int] | set[int]) -> dict[int, str]:
+    """Id -> name of these centres, for pages that list rows of several centres side by side."""
+    rows = session.execute(select(Centre.id, Centre.name).where(Centre.id.in_(sorted(centre_ids))))
+    return {centre_id: name for centre_id, name in rows}

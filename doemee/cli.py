@@ -436,7 +436,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def _decide(decide: Callable[[Any], Any]) -> int:
-    """Stores the decision, then tells the initiative; a failed mail never undoes the decision."""
+    """Stores the decision with the initiative's notice in the outbox, in one transaction."""
     from doemee.moderation import ModerationError, notify_decision
     from doemee.settings import get_settings
 
@@ -444,20 +444,14 @@ def _decide(decide: Callable[[Any], Any]) -> int:
     try:
         with database.session() as session:
             decision = decide(session)
+            notify_decision(session, decision, get_settings())
     except ModerationError as error:
         raise CliError(error.message) from None
     if decision.approved:
         _say(messages.cli_approved(decision.opportunity_id, _one_line(decision.title), decision.status))
     else:
         _say(messages.cli_rejected(decision.opportunity_id, _one_line(decision.title)))
-    try:
-        delivery = notify_decision(decision, get_settings())
-    except OSError:
-        raise CliError(messages.cli_notice_failed(decision.contact_email), code=EXIT_FAILED) from None
-    if delivery.outbox_file is not None:
-        _say(messages.cli_notice_in_outbox(decision.contact_email, str(delivery.outbox_file)))
-    else:
-        _say(messages.cli_notice_sent(decision.contact_email))
+    _say(messages.cli_notice_queued(decision.contact_email))
     return EXIT_OK
 
 
@@ -549,9 +543,9 @@ def _columns(table: list[list[str]], numeric_from: int) -> list[str]:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    """Invites a member: stored first, then mailed; the link is printed once, whatever the mail did."""
+    """Invites a member, with the invitation mail in the outbox; the link is printed once."""
     from doemee.settings import get_settings
-    from doemee.staff import StaffError, invite, send_invitation
+    from doemee.staff import StaffError, invite
 
     settings = get_settings()
     database = _database()
@@ -563,15 +557,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         raise CliError(error.message) from None
     _say(staff_messages.cli_invited(invitation.email, invitation.centre_name, args.admin))
     _say(invitation.link)
-    try:
-        delivery = send_invitation(invitation, settings)
-    except OSError:
-        _warn(staff_messages.CLI_INVITE_NOT_SENT)
-        return EXIT_OK
-    if delivery.outbox_file is not None:
-        _say(staff_messages.cli_invite_in_outbox(str(delivery.outbox_file)))
-    else:
-        _say(staff_messages.CLI_INVITE_SENT)
+    _say(staff_messages.CLI_INVITE_QUEUED)
     return EXIT_OK
 
 

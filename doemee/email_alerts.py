@@ -12,12 +12,15 @@ types an address) can have their alerts mailed:
    matching and once-a-day rule as every channel, doemee.alerts); each mail
    carries a one-click unsubscribe link (RFC 8058) that deletes the
    subscription and the address.
+   Both mails are queued in the outbox (doemee.outbox) in the transaction
+   that claims them, so a claim and its mail commit together; the outbox
+   worker sends them and retries.
 4. `purge_unconfirmed` deletes requests nobody confirmed within a week.
 
 Links carry a signed token (itsdangerous) with the row's id and nonce, never
 the address. Confirmation links expire; unsubscribe links keep working as
 long as there is something to stop. Senders claim each mail in the database
-before sending, so two senders never mail the same thing twice. Logs hold
+as they queue it, so two senders never mail the same thing twice. Logs hold
 counts and error types, never an address or a message.
 """
 
@@ -43,10 +46,9 @@ from itsdangerous import BadData, TimestampSigner, URLSafeSerializer, URLSafeTim
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from doemee import messages
-from doemee.alerts import AlertCriteria, DueAlert, claim, due_by_email, release, subscribe
+from doemee import messages, outbox
+from doemee.alerts import AlertCriteria, DueAlert, claim, due_by_email, subscribe
 from doemee.categories import LABELS
-from doemee.notify import send_message
 from doemee.opportunities import is_valid_email
 from doemee.residents import find_resident
 from doemee.settings import Settings
@@ -234,52 +236,35 @@ def purge_unconfirmed(session: Session, now: datetime | None = None) -> int:
 
 
 def send_confirmation(database: Database, email_alert_id: int, settings: Settings, now: datetime | None = None) -> bool:
-    """Mails the confirmation link once; False when it went before or the address must wait.
-
-    Raises OSError when the mail could not be delivered; the claim is undone
-    then, so the next round of the sender tries again.
-    """
+    """Queues the confirmation link once; False when it went before or the address must wait."""
     moment = as_utc(now or utcnow())
     with database.session() as session:
         prepared = _claim_confirmation(session, email_alert_id, moment, settings)
-    if prepared is None:
-        return False
-    try:
-        send_message(prepared, settings, "alert-confirm", "alert confirmation")
-    except Exception:
-        with database.session() as session:
-            session.execute(
-                update(EmailAlert)
-                .where(EmailAlert.id == email_alert_id, EmailAlert.confirmation_sent_at == moment)
-                .values(confirmation_sent_at=None)
-            )
-        raise
+        if prepared is None:
+            return False
+        message, resident_id = prepared
+        outbox.queue(session, message, kind="alert-confirm", resident_id=resident_id)
     return True
 
 
 def send_alerts(database: Database, settings: Settings, now: datetime | None = None) -> int:
-    """Mails every confirmed subscription's news; returns how many mails went out."""
+    """Queues every confirmed subscription's news; returns how many mails were queued."""
     moment = as_utc(now or utcnow())
     with database.session() as session:
         due = due_by_email(session, moment)
-    sent = 0
+    queued = 0
     for alert in due:
         with database.session() as session:
             if not claim(session, alert.subscription_id, moment):
                 continue  # another sender has it
             row = session.scalar(select(EmailAlert).where(EmailAlert.subscription_id == alert.subscription_id))
-            prepared = _alert_message(alert, row, settings) if row is not None and row.confirmed_at else None
-        if prepared is None:
-            continue
-        try:
-            send_message(prepared, settings, "alert", "alert mail")
-        except Exception as error:  # one address failing must not stop the others
-            logger.warning("alert mail not sent, will retry (%s)", type(error).__name__)
-            with database.session() as session:
-                release(session, alert, moment)
-            continue
-        sent += 1
-    return sent
+            if row is None or row.confirmed_at is None:
+                continue
+            subscription = session.get(AlertSubscription, alert.subscription_id)
+            outbox.queue(session, _alert_message(alert, row, settings), kind="alert",
+                         resident_id=subscription.resident_id if subscription is not None else None)
+        queued += 1
+    return queued
 
 
 def run_once(database: Database, settings: Settings, now: datetime | None = None) -> Round:
@@ -294,12 +279,7 @@ def run_once(database: Database, settings: Settings, now: datetime | None = None
                 EmailAlert.consented_at > moment - CONFIRM_WITHIN,
             )
         ))
-    confirmations = 0
-    for email_alert_id in waiting:
-        try:
-            confirmations += send_confirmation(database, email_alert_id, settings, moment)
-        except Exception as error:
-            logger.warning("alert confirmation not sent, will retry (%s)", type(error).__name__)
+    confirmations = sum(send_confirmation(database, email_alert_id, settings, moment) for email_alert_id in waiting)
     alerts = send_alerts(database, settings, moment)
     if purged or confirmations or alerts:
         logger.info("email alerts: %d expired, %d confirmation(s), %d alert(s)", purged, confirmations, alerts)
@@ -412,8 +392,13 @@ def _confirmed_before(session: Session, channel: str, sender_id: str, address: s
     ) is True
 
 
-def _claim_confirmation(session: Session, email_alert_id: int, now: datetime, settings: Settings) -> EmailMessage | None:
-    """Marks the confirmation mail sent, unless it went before or its address got one a moment ago."""
+def _claim_confirmation(
+    session: Session, email_alert_id: int, now: datetime, settings: Settings,
+) -> tuple[EmailMessage, int] | None:
+    """Marks the confirmation mail sent, unless it went before or its address got one a moment ago.
+
+    The mail, and the resident it is for (so "vergeet mij" finds it in the outbox).
+    """
     other = aliased(EmailAlert)
     claimed = rows_changed(session.execute(
         update(EmailAlert)
@@ -435,7 +420,7 @@ def _claim_confirmation(session: Session, email_alert_id: int, now: datetime, se
     message.set_content(messages.email_confirm_body(
         summary_of(subscription), confirmation_link(row, settings, now), CONFIRM_WITHIN.days,
     ))
-    return message
+    return message, subscription.resident_id
 
 
 def _alert_message(alert: DueAlert, row: EmailAlert, settings: Settings) -> EmailMessage:

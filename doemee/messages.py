@@ -1019,7 +1019,8 @@ def signup_notice_subject(title: str) -> str:
     return _subject("Nieuwe aanmelding via DoeMee", title)
 
 
-def signup_notice_body(initiative: str, title: str, first_name: str, contact: str) -> str:
+def signup_notice_body(initiative: str, title: str, first_name: str, contact: str, manage: str = "") -> str:
+    """`manage` is a paragraph for the initiative's manage link (doemee.initiative_messages), or empty."""
     about = f" voor{_quoted(title)}" if title.strip() else ""
     return (
         f"{_dear(initiative)}\n\n"
@@ -1028,6 +1029,7 @@ def signup_notice_body(initiative: str, title: str, first_name: str, contact: st
         f"Contact: {_or(contact, NOT_GIVEN)}\n\n"
         "Deze persoon heeft toestemming gegeven om deze gegevens met jullie te delen. "
         "Neem binnen een paar dagen contact op. Gebruik de gegevens alleen hiervoor.\n\n"
+        f"{manage}"
         "Groet,\nDoeMee\n"
     )
 
@@ -1266,19 +1268,9 @@ def cli_rejected(opportunity_id: int, title: str) -> str:
     return f"{named} is afgewezen. Inwoners zien hem niet."
 
 
-def cli_notice_sent(email: str) -> str:
-    return f"Het initiatief kreeg een e-mail op {email.strip()}." if email.strip() else "Het initiatief kreeg een e-mail."
-
-
-def cli_notice_in_outbox(email: str, path: str) -> str:
+def cli_notice_queued(email: str) -> str:
     to = f" aan {email.strip()}" if email.strip() else ""
-    where = f"staat in {path.strip()}" if path.strip() else "staat klaar in de outbox"
-    return f"Er is geen mailserver ingesteld. De e-mail{to} {where}."
-
-
-def cli_notice_failed(email: str) -> str:
-    to = f" aan {email.strip()}" if email.strip() else ""
-    return f"Het besluit is opgeslagen, maar de e-mail{to} kon niet weg. Laat het initiatief het zelf weten."
+    return f"De e-mail{to} staat klaar en gaat zo weg. In het portaal zie je hem onder Post."
 
 
 def moderation_approved_subject(title: str) -> str:
@@ -1710,3 +1702,107 @@ def question_stored(centre: str, within: str, kind: str) -> str:
     centre = _or(centre, "het vrijwilligerscentrum")
     when = f" {within}" if within else ""
     return f"Dank je! Je vraag is verstuurd naar {centre}. Iemand van {centre} {how} je{when}."
+
+
+# --- follow-up of a sign-up: "heeft het initiatief contact met je opgenomen?" (doemee.followup) ----
+
+FOLLOWUP_YES = "Ja"
+FOLLOWUP_NO = "Nee"
+FOLLOWUP_NOT_NEEDED = "Niet meer nodig"
+FOLLOWUP_UNKNOWN = "Die vraag kan ik niet meer vinden. Misschien heb je al geantwoord. Je kunt me gewoon iets vragen."
+FOLLOWUP_PAGE_TITLE = "Je aanmelding"
+FOLLOWUP_SEND_BUTTON = "Verstuur mijn antwoord"
+FOLLOWUP_LINK_EXPIRED = "Deze link is te oud. Heb je nog een vraag? Stel hem in de chat van DoeMee."
+FOLLOWUP_LINK_INVALID = (
+    "Deze link werkt niet. Misschien is hij niet helemaal gekopieerd. Klik op de link in de mail, "
+    "of stel je vraag in de chat van DoeMee."
+)
+FOLLOWUP_BUSY = "Dat lukt nu even niet. Probeer het over een paar minuten opnieuw."
+
+
+def _for_listing(title: str) -> str:
+    return f" voor{_quoted(title)}" if title.strip() else ""
+
+
+def followup_question(initiative: str, title: str, signed_up_on: date) -> str:
+    who = _or(initiative, "het initiatief")
+    return (f"Je meldde je op {dutch_date(signed_up_on)} aan{_for_listing(title)}. "
+            f"Heeft {who} contact met je opgenomen?")
+
+
+def followup_confirm(title: str, choice: str) -> str:
+    return (f"Je aanmelding{_for_listing(title)}. Je antwoord: {_or(choice, FOLLOWUP_NO)}. "
+            "Klopt dat? Druk dan op de knop.")
+
+
+def followup_thanks(initiative: str) -> str:
+    return f"Fijn! Veel plezier bij {_or(initiative, 'het initiatief')}."
+
+
+def followup_not_contacted(initiative: str, email: str, website: str | None, alternatives: Sequence[str]) -> str:
+    """The initiative's contact again, and up to two other places ("Titel bij Initiatief, Plaats")."""
+    who = _or(initiative, "het initiatief")
+    lines = [
+        "Wat jammer. Ik geef het door aan het vrijwilligerscentrum.",
+        f"Je kunt {who} ook zelf mailen: {email}." if email.strip() else "",
+        f"Of kijk op hun website: {website}" if website and website.strip() else "",
+    ]
+    text = "\n".join(line for line in lines if line)
+    if alternatives:
+        return text + "\n\nMisschien past dit ook bij je:\n" + "\n".join(f"- {item}" for item in alternatives)
+    return text + "\n\nIk vond nu geen andere plekken in de buurt. Vraag me gerust om verder te zoeken."
+
+
+def followup_alternative(title: str, initiative: str, place: str) -> str:
+    what = f"{_or(title, 'Vrijwilligerswerk')} bij {_or(initiative, 'een initiatief')}"
+    return f"{what}, {place.strip()}" if place.strip() else what
+
+
+def followup_withdrawn(initiative: str, title: str) -> str:
+    return (f"Goed, je aanmelding{_for_listing(title)} is gestopt. "
+            f"Ik laat het {_or(initiative, 'het initiatief')} weten.")
+
+
+def followup_mail_subject(initiative: str) -> str:
+    return f"Heeft {_or(initiative, 'het initiatief')} contact met je opgenomen?"
+
+
+def followup_mail_body(
+    first_name: str | None, initiative: str, title: str, signed_up_on: date,
+    yes_link: str, no_link: str, not_needed_link: str,
+) -> str:
+    hello = f"Hallo {first_name.strip()}," if first_name and first_name.strip() else "Hallo,"
+    links = [(FOLLOWUP_YES, yes_link), (FOLLOWUP_NO, no_link), (FOLLOWUP_NOT_NEEDED, not_needed_link)]
+    choices = "".join(f"{label}: {link.strip()}\n\n" for label, link in links if link.strip())
+    return (
+        f"{hello}\n\n"
+        f"{followup_question(initiative, title, signed_up_on)}\n"
+        "Klik op je antwoord:\n\n"
+        f"{choices}"
+        "Zeg je nee? Dan helpt het vrijwilligerscentrum je verder.\n\n"
+        "Groet,\nDoeMee\n"
+    )
+
+
+# --- Withdrawing a sign-up in the chat (actions/withdraw.py) -------------------------------------
+
+WITHDRAW_NONE = (
+    "Ik zie geen aanmelding van jou die nog loopt. Heb je je via een ander kanaal aangemeld? "
+    "Neem dan zelf contact op met het initiatief."
+)
+WITHDRAW_WHICH = "Voor welke aanmelding wil je je afmelden? Kies hieronder."
+WITHDRAW_UNKNOWN = "Die aanmelding vind ik niet bij jou. Kies er een uit de lijst."
+WITHDRAW_KEPT = "Goed, je aanmelding blijft staan."
+WITHDRAW_GONE = "Die aanmelding loopt niet meer. Er is niets veranderd."
+WITHDRAW_YES_OR_NO = "Zeg \"ja\" om je af te melden, of \"nee\" om het zo te laten."
+BUTTON_WITHDRAW_YES = "Ja, afmelden"
+BUTTON_WITHDRAW_NO = "Nee, laat staan"
+
+
+def withdraw_confirm(title: str, initiative: str) -> str:
+    return (f"Wil je je afmelden{_for_listing(title)} bij {_or(initiative, 'het initiatief')}? "
+            "Dan laat ik het initiatief weten dat het niet meer nodig is.")
+
+
+def withdraw_button(title: str, initiative: str) -> str:
+    return f"{_or(title, 'Aanmelding')} ({_or(initiative, 'initiatief')})"[:64]

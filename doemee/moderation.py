@@ -2,9 +2,9 @@
 
 A need from the chat waits as a concept (`doemee.needs`). The centre reads
 the queue oldest first, so nobody waits longest by accident, and opens or
-closes each one. The initiative hears the outcome by email; the decision
-is stored first and mailed after, so a mail server that is down never undoes
-a moderator's work.
+closes each one. The initiative hears the outcome by email: the notice is
+queued in the outbox in the decision's own transaction, so a mail server
+that is down never undoes a moderator's work and no notice is ever lost.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from doemee import messages
 from doemee import staff_messages as text
 from doemee.categories import LABELS
-from doemee.notify import Delivery, ModerationNotice, send_moderation_notice
+from doemee.notify import ModerationNotice, queue_moderation_notice
 from doemee.opportunities import LIMITS, TIME_COMMITMENTS, publish
 from doemee.settings import Settings
-from doemee.storage.models import Initiative, Opportunity, Status, as_utc
+from doemee.storage.models import Initiative, Opportunity, OutboxMail, Status, as_utc
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,32 @@ MAX_REASON_CHARS = 1000
 
 def list_concepts(session: Session, centre_ids: Scope = None) -> list[Concept]:
     """Every need still waiting in the centres of `centre_ids`, oldest first (ties by id, so the order is stable)."""
+    return [_as_concept(o, i) for o, i in session.execute(_waiting(centre_ids))]
+
+
+@dataclass(frozen=True)
+class ConceptPage:
+    items: tuple[Concept, ...]
+    total: int
+    page: int
+    pages: int
+
+
+CONCEPTS_PER_PAGE = 50
+
+
+def concepts_page(session: Session, centre_ids: Scope = None, page: int = 1,
+                  per_page: int = CONCEPTS_PER_PAGE) -> ConceptPage:
+    """One page of `list_concepts`; a page past the end shows the last one."""
+    waiting = _waiting(centre_ids)
+    total = session.scalar(select(func.count()).select_from(waiting.with_only_columns(Opportunity.id).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, page), pages)
+    rows = session.execute(waiting.offset((number - 1) * per_page).limit(per_page))
+    return ConceptPage(tuple(_as_concept(o, i) for o, i in rows), total, number, pages)
+
+
+def _waiting(centre_ids: Scope):
     statement = (
         select(Opportunity, Initiative)
         .join(Initiative, Opportunity.initiative_id == Initiative.id)
@@ -107,7 +133,7 @@ def list_concepts(session: Session, centre_ids: Scope = None) -> list[Concept]:
     )
     if centre_ids is not None:
         statement = statement.where(Opportunity.centre_id.in_(sorted(centre_ids)))
-    return [_as_concept(o, i) for o, i in session.execute(statement)]
+    return statement
 
 
 def get_concept(session: Session, opportunity_id: int, centre_ids: Scope = None) -> Concept:
@@ -153,12 +179,17 @@ def _unstorable(ch: str) -> bool:
 def approve(session: Session, opportunity_id: int, now: datetime | None = None, centre_ids: Scope = None) -> Decision:
     """Publishes the concept as of `now`, so alerts treat it as news from that moment.
 
-    Raises ModerationError for an unknown id or anything that is not a concept.
+    The centre thereby vouches for the initiative: from now on its own edits
+    (through its manage link) go live at once. Raises ModerationError for
+    an unknown id or anything that is not a concept.
     """
     _concept(session, opportunity_id, centre_ids)
-    opened = publish(session, opportunity_id, now or datetime.now(timezone.utc))
+    moment = now or datetime.now(timezone.utc)
+    opened = publish(session, opportunity_id, moment)
     if opened is None:
         raise ModerationError(messages.moderation_unknown_id(opportunity_id))
+    if opened.initiative.approved_at is None:
+        opened.initiative.approved_at = moment
     return _decision(opened, approved=True)
 
 
@@ -174,9 +205,9 @@ def reject(session: Session, opportunity_id: int, reason: str | None = None, cen
     return _decision(opportunity, approved=False, reason=cleaned or None)
 
 
-def notify_decision(decision: Decision, settings: Settings) -> Delivery:
-    """Mails the initiative; raises OSError (incl. SMTP errors) when it could not be delivered."""
-    return send_moderation_notice(decision.notice(), settings)
+def notify_decision(session: Session, decision: Decision, settings: Settings) -> OutboxMail:
+    """Queues the initiative's notice in the session that stores the decision."""
+    return queue_moderation_notice(session, decision.notice(), settings, centre_id=decision.centre_id)
 
 
 def _concept(session: Session, opportunity_id: int, centre_ids: Scope = None) -> Opportunity:

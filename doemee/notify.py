@@ -1,27 +1,22 @@
-"""Email: to an initiative (a resident signed up, the centre decided on its need), and alert mails.
+"""Email to an initiative: a resident signed up, or the centre decided on its need.
 
-Alert mails to residents are built by doemee.email_alerts and go out through
-`send_message`, the same way as the notices.
-
-With `DOEMEE_SMTP_HOST` set the message goes out over SMTP; without it (in
-development and tests) it is written as an .eml file to the outbox folder,
-so a developer can open it. The log names only the file, never the person.
+The notices are built here and queued in the outbox (doemee.outbox) in
+the transaction of the sign-up or the decision, so a notice exists
+exactly when what it tells about was stored; the outbox worker sends it.
+Alert mails to residents are built by doemee.email_alerts.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 
-from doemee import messages
+from sqlalchemy.orm import Session
+
+from doemee import initiative_messages, messages, outbox
 from doemee.settings import Settings
-
-logger = logging.getLogger(__name__)
+from doemee.storage.models import OutboxMail
 
 
 @dataclass(frozen=True)
@@ -31,6 +26,10 @@ class SignUpNotice:
     title: str
     first_name: str
     contact: str
+    # The initiative's manage link (`manage_personal`), or the page where it asks for one
+    # (doemee.initiative_links.link_for_notice).
+    manage_link: str | None = None
+    manage_personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,6 @@ class ModerationNotice:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Where a notice went: `sent` over SMTP, or the .eml file written."""
-
-    sent: bool
-    outbox_file: Path | None = None
-
-
 def build_message(notice: SignUpNotice, settings: Settings) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -59,15 +50,19 @@ def build_message(notice: SignUpNotice, settings: Settings) -> EmailMessage:
     message["Subject"] = messages.signup_notice_subject(notice.title)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="doemee.local")
+    manage = initiative_messages.signup_manage_line(notice.manage_link, notice.manage_personal) \
+        if notice.manage_link else ""
     message.set_content(
-        messages.signup_notice_body(notice.initiative, notice.title, notice.first_name, notice.contact)
+        messages.signup_notice_body(notice.initiative, notice.title, notice.first_name, notice.contact, manage)
     )
     return message
 
 
-def send_signup_notice(notice: SignUpNotice, settings: Settings) -> Delivery:
-    """Sends or files the notice; raises OSError (incl. SMTP errors) when it could not be delivered."""
-    return _deliver(build_message(notice, settings), settings, "signup", "sign-up notice")
+def queue_signup_notice(
+    session: Session, notice: SignUpNotice, settings: Settings, *, centre_id: int | None, resident_id: int | None,
+) -> OutboxMail:
+    return outbox.queue(session, build_message(notice, settings), kind="signup",
+                        centre_id=centre_id, resident_id=resident_id)
 
 
 def build_moderation_message(notice: ModerationNotice, settings: Settings) -> EmailMessage:
@@ -87,27 +82,7 @@ def build_moderation_message(notice: ModerationNotice, settings: Settings) -> Em
     return message
 
 
-def send_moderation_notice(notice: ModerationNotice, settings: Settings) -> Delivery:
-    """Sends or files the notice; raises OSError (incl. SMTP errors) when it could not be delivered."""
-    return _deliver(build_moderation_message(notice, settings), settings, "moderation", "moderation notice")
-
-
-def send_message(message: EmailMessage, settings: Settings, prefix: str, kind: str) -> Delivery:
-    """Sends or files a message built elsewhere; raises OSError (incl. SMTP errors) when it could not be delivered."""
-    return _deliver(message, settings, prefix, kind)
-
-
-def _deliver(message: EmailMessage, settings: Settings, prefix: str, kind: str) -> Delivery:
-    if settings.smtp_host:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            if settings.smtp_user:
-                smtp.starttls()
-                smtp.login(settings.smtp_user, settings.smtp_password or "")
-            smtp.send_message(message)
-        logger.info("%s sent over SMTP", kind)
-        return Delivery(sent=True)
-    settings.outbox_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.outbox_dir / f"{prefix}-{uuid.uuid4().hex}.eml"
-    path.write_bytes(bytes(message))
-    logger.info("%s written to outbox file %s", kind, path.name)
-    return Delivery(sent=False, outbox_file=path)
+def queue_moderation_notice(
+    session: Session, notice: ModerationNotice, settings: Settings, *, centre_id: int | None,
+) -> OutboxMail:
+    return outbox.queue(session, build_moderation_message(notice, settings), kind="moderation", centre_id=centre_id)

@@ -46,6 +46,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 # Control characters other than tab, newline and carriage return, and lone surrogates (no
 # database can store those); never meant in a text field.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_VOUCHED = frozenset({Status.OPEN.value, Status.PAUSED.value, Status.FILLED.value})
 _SINGLE_LINE = ("external_id", "initiative_name", "initiative_website", "title", "place", "contact_email")
 
 
@@ -318,6 +319,10 @@ class Writer:
         opportunity.valid_until = item.valid_until
         opportunity.status = status_for(item.valid_until, wanted, self.today)
         opportunity.is_demo = self.is_demo
+        if opportunity.status in _VOUCHED and initiative.approved_at is None:
+            # Every door that opens a listing is a centre's (import, portal, API): it vouches for the
+            # initiative, whose own edits then go live at once (doemee.initiative_manage).
+            initiative.approved_at = datetime.now(timezone.utc)
         if self._opportunities is None:
             self.session.flush()
         return opportunity, created

@@ -23,12 +23,15 @@ class Settings:
     geo_dir: Path = field(default_factory=_default_geo_dir)
     geonames_base_url: str = "https://download.geonames.org/export"
     telegram_bot_token: str | None = None
+    # Unused: mail lives in the outbox table (doemee.outbox). Kept only while callers still pass it.
     outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "DoeMee <noreply@doemee.example.org>"
+    # Sent mails stay readable in the portal this long; then the outbox worker deletes them.
+    outbox_keep_days: int = 30
     # Seeds and updates the centres (`doemee centres-sync`); the gateway reads it at start-up.
     centres_file: Path = PROJECT_ROOT / "centres.yml"
     handoff_contact: str = "het Vrijwilligerscentrum, via info@vrijwilligerscentrum.example.org of 030 123 45 67"
@@ -49,12 +52,12 @@ class Settings:
             geo_dir=Path(env["DOEMEE_GEO_DIR"]) if env.get("DOEMEE_GEO_DIR") else defaults.geo_dir,
             geonames_base_url=env.get("DOEMEE_GEONAMES_URL", defaults.geonames_base_url).rstrip("/"),
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
-            outbox_dir=Path(env.get("DOEMEE_OUTBOX_DIR") or defaults.outbox_dir),
             smtp_host=env.get("DOEMEE_SMTP_HOST") or None,
             smtp_port=int(env.get("DOEMEE_SMTP_PORT") or defaults.smtp_port),
             smtp_user=env.get("DOEMEE_SMTP_USER") or None,
             smtp_password=env.get("DOEMEE_SMTP_PASSWORD") or None,
             mail_from=env.get("DOEMEE_MAIL_FROM") or defaults.mail_from,
+            outbox_keep_days=max(1, int(env.get("DOEMEE_OUTBOX_KEEP_DAYS") or defaults.outbox_keep_days)),
             centres_file=Path(env.get("DOEMEE_CENTRES_FILE") or defaults.centres_file),
             handoff_contact=env.get("DOEMEE_HANDOFF_CONTACT") or defaults.handoff_contact,
             public_url=(env.get("DOEMEE_PUBLIC_URL") or defaults.public_url).rstrip("/"),

@@ -5,19 +5,37 @@ the consent text is stored as it was shown. A repeated click or a retried
 request finds the existing sign-up instead of adding a second one (the
 unique constraint on resident and opportunity backs this up when two
 requests race).
+
+A resident may call a sign-up off again in the chat (`withdraw`); the
+initiative is told by mail, queued with the change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
+from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from doemee.residents import Contact, get_or_create, remember_contact
-from doemee.storage.models import Centre, Initiative, Opportunity, SignUp, Status, utcnow
+from doemee import initiative_messages, outbox
+from doemee.initiative_links import link_for_notice
+from doemee.notify import SignUpNotice, queue_signup_notice
+from doemee.residents import Contact, find_resident, get_or_create, remember_contact
+from doemee.settings import Settings, get_settings
+from doemee.storage.models import (
+    Centre, Initiative, Opportunity, SignUp, SignUpStatus, Status, as_utc, utcnow,
+)
+
+# Sign-ups a resident can still call off: the initiative has not turned them down, nor have they.
+ACTIVE = (SignUpStatus.NEW, SignUpStatus.CONTACTED, SignUpStatus.STARTED)
+WITHDRAWN_KIND = "signup_withdrawn"
+# More than a chat can show as buttons; the newest come first.
+MAX_LISTED = 8
+_MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,16 @@ class SignUpOutcome:
     sign_up_id: int
     created: bool  # False: this resident was already signed up for it
     opportunity: OpportunityContact
+
+
+@dataclass(frozen=True)
+class OwnSignUp:
+    """One of the resident's own sign-ups, as the chat names it (doemee.choosing can match it)."""
+
+    id: int
+    title: str
+    initiative: str
+    category: str
 
 
 class OpportunityUnavailable(Exception):
@@ -71,11 +99,14 @@ def sign_up(
     consent_text: str,
     now: datetime | None = None,
     centre: Centre | None = None,
+    settings: Settings | None = None,
 ) -> SignUpOutcome:
     """Stores the sign-up once; a second call for the same resident and opportunity returns the first.
 
     `centre` is the one whose widget (or region, on Telegram) the resident
     came through, for that centre's own counts; None when nobody knows.
+    The initiative's notice is queued with the sign-up, in the same
+    transaction: it exists exactly when the sign-up does.
     """
     target = opportunity_contact(session, opportunity_id)
     if target is None:
@@ -83,9 +114,12 @@ def sign_up(
     resident = get_or_create(session, channel, sender_id)
     remember_contact(resident, first_name, contact)
     existing = _existing(session, resident.id, opportunity_id)
+    moment = now or utcnow()
+    if existing is not None and existing.status is SignUpStatus.WITHDRAWN:
+        _reopen(session, existing, target, first_name, contact, consent_text, moment, settings or get_settings())
+        return SignUpOutcome(existing.id, True, target)
     if existing is not None:
         return SignUpOutcome(existing.id, False, target)
-    moment = now or utcnow()
     try:
         with session.begin_nested():
             row = SignUp(
@@ -97,8 +131,11 @@ def sign_up(
                 centre_id=centre.id if centre is not None else None,
                 consented_at=moment,
                 created_at=moment,
+                notified_at=moment,
             )
             session.add(row)
+            session.flush()
+            _notify(session, row, target, first_name, contact, moment, settings or get_settings())
     except IntegrityError:
         existing = _existing(session, resident.id, opportunity_id)
         if existing is None:
@@ -107,13 +144,85 @@ def sign_up(
     return SignUpOutcome(row.id, True, target)
 
 
-def mark_notified(session: Session, sign_up_id: int, now: datetime | None = None) -> None:
-    row = session.get(SignUp, sign_up_id)
-    if row is not None:
-        row.notified_at = now or utcnow()
+def _notify(
+    session: Session, row: SignUp, target: OpportunityContact, first_name: str, contact: Contact, moment: datetime,
+    settings: Settings,
+) -> None:
+    link, personal = link_for_notice(session, target.opportunity_id, target.contact_email, settings, moment)
+    queue_signup_notice(
+        session,
+        SignUpNotice(target.contact_email, target.initiative, target.title, first_name, contact.value,
+                     manage_link=link, manage_personal=personal),
+        settings,
+        centre_id=session.scalar(select(Opportunity.centre_id).where(Opportunity.id == target.opportunity_id)),
+        resident_id=row.resident_id,
+    )
+
+
+def _reopen(
+    session: Session, row: SignUp, target: OpportunityContact, first_name: str, contact: Contact, consent_text: str,
+    moment: datetime, settings: Settings,
+) -> None:
+    """A resident who called a sign-up off and signs up again starts afresh, follow-up and all."""
+    row.first_name, row.contact, row.consent_text = first_name, contact.value, consent_text
+    row.consented_at = row.created_at = row.notified_at = row.status_changed_at = moment
+    row.status = SignUpStatus.NEW
+    row.initiative_reminded_at = row.resident_asked_at = row.question_shown_at = None
+    row.resident_answer = None
+    row.answered_at = row.centre_handled_at = None
+    _notify(session, row, target, first_name, contact, moment, settings)
 
 
 def _existing(session: Session, resident_id: int, opportunity_id: int) -> SignUp | None:
     return session.scalar(
         select(SignUp).where(SignUp.resident_id == resident_id, SignUp.opportunity_id == opportunity_id)
     )
+
+
+def active_sign_ups(session: Session, channel: str, sender_id: str) -> list[OwnSignUp]:
+    """The sign-ups this sender can still call off, newest first; none for a stranger."""
+    resident = find_resident(session, channel, sender_id)
+    if resident is None:
+        return []
+    rows = session.execute(
+        select(SignUp, Opportunity, Initiative)
+        .join(Opportunity, SignUp.opportunity_id == Opportunity.id)
+        .join(Initiative, Opportunity.initiative_id == Initiative.id)
+        .where(SignUp.resident_id == resident.id, SignUp.status.in_(ACTIVE))
+        .order_by(SignUp.created_at.desc(), SignUp.id.desc())
+        .limit(MAX_LISTED)
+    ).all()
+    return [OwnSignUp(row.id, opportunity.title, initiative.name, opportunity.category)
+            for row, opportunity, initiative in rows]
+
+
+def withdraw(
+    session: Session, channel: str, sender_id: str, sign_up_id: int, now: datetime | None = None,
+    settings: Settings | None = None,
+) -> OwnSignUp | None:
+    """Calls off the sender's own active sign-up and tells the initiative; None for any other id.
+
+    The ownership check lives here, not in the chat: a forged button can
+    name any id.
+    """
+    resident = find_resident(session, channel, sender_id)
+    row = session.get(SignUp, sign_up_id) if resident is not None else None
+    if row is None or resident is None or row.resident_id != resident.id or row.status not in ACTIVE:
+        return None
+    opportunity = session.get(Opportunity, row.opportunity_id)
+    if opportunity is None:
+        return None
+    initiative = opportunity.initiative
+    row.status = SignUpStatus.WITHDRAWN
+    row.status_changed_at = as_utc(now or utcnow())
+    address = (opportunity.contact_email or "").strip()
+    if address:
+        settings = settings or get_settings()
+        message = EmailMessage(policy=_MAIL_POLICY)
+        message["From"] = settings.mail_from
+        message["To"] = address
+        message["Subject"] = initiative_messages.followup_withdrawn_subject(opportunity.title)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(initiative_messages.followup_withdrawn_body(initiative.name, opportunity.title, row.first_name))
+        outbox.queue(session, message, kind=WITHDRAWN_KIND, centre_id=opportunity.centre_id, resident_id=resident.id)
+    return OwnSignUp(row.id, opportunity.title, initiative.name, opportunity.category)

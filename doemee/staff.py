@@ -23,13 +23,12 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from doemee import audit
+from doemee import audit, outbox
 from doemee import staff_messages as text
 from doemee.attribution import centre_for_slug
-from doemee.notify import Delivery, send_message
 from doemee.opportunities import is_valid_email
 from doemee.settings import Settings
 from doemee.storage.models import (
@@ -154,7 +153,7 @@ def invite(
     session: Session, email: str, centre_slug: str, admin: bool, settings: Settings,
     by_staff_id: int | None = None, now: datetime | None = None,
 ) -> Invitation:
-    """A new member without a password, and the link with which they choose one.
+    """A new member without a password, and the link with which they choose one, mailed through the outbox.
 
     Raises StaffError (kind "centre", "email" or "exists") for what the
     operator must fix.
@@ -177,14 +176,12 @@ def invite(
     token = _new_token(session, member.id, TokenPurpose.INVITE, now + INVITE_VALID, now)
     audit.record(session, audit.INVITED, staff_id=by_staff_id, centre_id=centre.id,
                  object_type="staff_member", object_id=member.id, at=now)
-    return Invitation(member.id, address, centre.name, f"{settings.public_url}{INVITE_PATH}{token}", now + INVITE_VALID)
-
-
-def send_invitation(invitation: Invitation, settings: Settings) -> Delivery:
-    """Mails the link; raises OSError (incl. SMTP errors) when it could not be delivered."""
+    invitation = Invitation(member.id, address, centre.name, f"{settings.public_url}{INVITE_PATH}{token}",
+                            now + INVITE_VALID)
     message = _message(settings, invitation.email, text.invite_subject(invitation.centre_name),
                        text.invite_body(invitation.centre_name, invitation.link))
-    return send_message(message, settings, "staff-invite", "staff invitation")
+    outbox.queue(session, message, kind="staff-invite", centre_id=centre.id)
+    return invitation
 
 
 def accept_invitation(session: Session, token: str, password: str, now: datetime | None = None) -> int:
@@ -194,15 +191,11 @@ def accept_invitation(session: Session, token: str, password: str, now: datetime
 
 # --- passwords -------------------------------------------------------------------
 
-def request_reset(
-    session: Session, email: str, settings: Settings, now: datetime | None = None,
-    deliver: Callable[[EmailMessage], None] | None = None,
-) -> None:
+def request_reset(session: Session, email: str, settings: Settings, now: datetime | None = None) -> None:
     """Makes a reset link when the address has an active account; says nothing either way.
 
-    `deliver` gets the mail; by default it goes out at once (a failure is
-    logged, not raised). The portal passes one that sends after it has
-    answered, so the answer takes as long whether or not the account exists.
+    The mail is queued in the outbox, so the answer takes as long (one
+    database write more or less) whether or not the account exists.
     """
     now = now or utcnow()
     address = normalise_email(email)
@@ -215,7 +208,7 @@ def request_reset(
                  object_type="staff_member", object_id=member.id, at=now)
     message = _message(settings, member.email, text.RESET_SUBJECT,
                        text.reset_body(f"{settings.public_url}{RESET_PATH}{token}"))
-    (deliver or (lambda mail: send_reset(mail, settings)))(message)
+    outbox.queue(session, message, kind="staff-reset", centre_id=member.centre_id)
 
 
 def _recent_resets(session: Session, staff_id: int, now: datetime) -> int:
@@ -226,13 +219,6 @@ def _recent_resets(session: Session, staff_id: int, now: datetime) -> int:
             StaffToken.created_at > now - timedelta(hours=1),
         )
     ) or 0
-
-
-def send_reset(message: EmailMessage, settings: Settings) -> None:
-    try:
-        send_message(message, settings, "staff-reset", "password reset")
-    except OSError as error:
-        log.error("password reset mail not delivered: %s", type(error).__name__)
 
 
 def reset_password(session: Session, token: str, password: str, now: datetime | None = None) -> int:
@@ -420,15 +406,14 @@ def new_concept_message(settings: Settings, to: str, title: str, opportunity_id:
 
 
 def notify_new_concept(session: Session, opportunity_id: int, centre_id: int, title: str, settings: Settings) -> None:
-    """Mails the centre's staff about a new concept once the session has committed it.
+    """Queues a mail to each of the centre's staff about a new concept, in the concept's transaction.
 
-    Mailing after the commit means a mail never announces a concept that a
-    rollback took back, and a mail server that is down can never lose the
-    concept: failures are logged and that is all.
+    A rollback takes the mails back with the concept, and a mail server
+    that is down can never lose either: the outbox worker retries.
     """
-    _mail_staff_after_commit(
+    _mail_staff(
         session, centre_id, lambda address: new_concept_message(settings, address, title, opportunity_id),
-        settings, "staff-concept", "new concept notice",
+        "staff-concept",
     )
 
 
@@ -439,26 +424,10 @@ def new_question_message(settings: Settings, to: str) -> EmailMessage:
 
 
 def notify_new_question(session: Session, centre_id: int, settings: Settings) -> None:
-    """Mails the centre's staff about a resident's question once it is committed, like a new concept."""
-    _mail_staff_after_commit(
-        session, centre_id, lambda address: new_question_message(settings, address),
-        settings, "staff-question", "new question notice",
-    )
+    """Queues mails to the centre's staff about a resident's question, like a new concept."""
+    _mail_staff(session, centre_id, lambda address: new_question_message(settings, address), "staff-question")
 
 
-def _mail_staff_after_commit(
-    session: Session, centre_id: int, build: Callable[[str], EmailMessage], settings: Settings,
-    prefix: str, kind: str,
-) -> None:
-    recipients = active_staff_emails(session, centre_id)
-    if not recipients:
-        return
-
-    def send(_session: Session) -> None:
-        for address in recipients:
-            try:
-                send_message(build(address), settings, prefix, kind)
-            except Exception as error:  # noqa: BLE001 - what was stored stays stored; a mail must not undo that
-                log.error("%s not delivered: %s", kind, type(error).__name__)
-
-    event.listen(session, "after_commit", send, once=True)
+def _mail_staff(session: Session, centre_id: int, build: Callable[[str], EmailMessage], kind: str) -> None:
+    for address in active_staff_emails(session, centre_id):
+        outbox.queue(session, build(address), kind=kind, centre_id=centre_id)

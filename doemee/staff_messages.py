@@ -56,14 +56,7 @@ def cli_invited(email: str, centre: str, admin: bool) -> str:
     return f"{email} is uitgenodigd als {role} van {centre}. De link werkt 7 dagen en één keer:"
 
 
-def cli_invite_in_outbox(path: str) -> str:
-    return f"De uitnodiging staat als e-mail in {path}."
-
-
-CLI_INVITE_SENT = "De uitnodiging is gemaild."
-CLI_INVITE_NOT_SENT = (
-    "De uitnodiging kon niet gemaild worden. Geef de link hierboven zelf door, via een veilige weg."
-)
+CLI_INVITE_QUEUED = "De uitnodiging staat klaar als e-mail en gaat zo weg. In het portaal zie je hem onder Post."
 
 
 # --- mails ---------------------------------------------------------------------
@@ -173,7 +166,6 @@ DONE = {
     "afgewezen": "De oproep is afgewezen.",
     "opgeslagen": "Je wijzigingen zijn opgeslagen.",
 }
-MAIL_FAILED = "Let op: de e-mail aan het initiatief kon niet verstuurd worden. Laat het initiatief het zelf weten."
 
 TIME_LABELS = {
     "eenmalig": "Eenmalig",
@@ -287,3 +279,98 @@ def age_nl(days: int) -> str:
     if days <= 0:
         return "vandaag"
     return "1 dag geleden" if days == 1 else f"{days} dagen geleden"
+
+
+# --- Privacy (doemee/privacy_requests.py, bot/web/portal/privacy.py) ------------
+
+PRIVACY_EMPTY = "Vul het e-mailadres of het telefoonnummer in dat de inwoner gaf."
+PRIVACY_TOO_LONG = "Dat is te lang voor een e-mailadres of telefoonnummer. Vul alleen het adres of nummer in."
+PRIVACY_ONE_CONTACT = "Vul één e-mailadres of één telefoonnummer in. Heeft de inwoner er meer? Zoek ze één voor één."
+PRIVACY_NOT_A_CONTACT = (
+    "Dat is geen e-mailadres of Nederlands telefoonnummer. Voorbeelden: naam@voorbeeld.nl of 06 12345678."
+)
+PRIVACY_NOTHING = (
+    "We vonden niets over dit adres of nummer. Misschien gaf de inwoner een ander adres, "
+    "of heeft een ander centrum de gegevens."
+)
+PRIVACY_DONE = "Klaar. Alles over deze inwoner is gewist."
+PRIVACY_GONE_MEANWHILE = "Er was niets meer te wissen. Misschien heeft een collega het net gedaan."
+
+
+def privacy_counts(residents: int, sign_ups: int, subscriptions: int, questions: int) -> list[str]:
+    """What is or will be removed, one short line each, for the list on the Privacy page."""
+
+    def count(number: int, one: str, many: str) -> str:
+        return f"{number} {one if number == 1 else many}"
+
+    return [
+        count(residents, "inwoner in de chat", "inwoners in de chat"),
+        count(sign_ups, "aanmelding (blijft als getal voor het initiatief, zonder naam en contact)",
+              "aanmeldingen (blijven als getal voor het initiatief, zonder naam en contact)"),
+        count(subscriptions, "melding van nieuwe plekken, met e-mailadres", "meldingen van nieuwe plekken, met e-mailadres"),
+        count(questions, "hulpvraag", "hulpvragen"),
+    ]
+
+
+CONTACT_KIND_WORDS = {"email": "het e-mailadres", "phone": "het telefoonnummer"}
+
+# --- Team (doemee/team.py, bot/web/portal/team.py) -------------------------------
+
+TEAM_ADMINS_ONLY = "Alleen een beheerder kan medewerkers uitnodigen of uitzetten."
+TEAM_NOT_YOURSELF = "Je kunt jezelf niet uitzetten. Vraag een andere beheerder."
+TEAM_CHOOSE_CENTRE = "Kies het centrum van de nieuwe medewerker."
+TEAM_DONE = {
+    "uitgezet": "De medewerker is uitgezet en is overal uitgelogd.",
+    "aangezet": "De medewerker kan weer inloggen.",
+}
+TEAM_INVITE_SENT = "De uitnodiging gaat per e-mail. De link werkt 7 dagen en één keer."
+TEAM_STATES = {"active": "Actief", "invited": "Uitgenodigd", "inactive": "Uitgezet"}
+TEAM_ROLES = {"admin": "Beheerder", "staff": "Medewerker"}
+
+
+# --- Post: the outbox (doemee/outbox.py, bot/web/portal/mail.py) ------------------
+
+MAIL_KINDS = {
+    "signup": "Aanmelding aan initiatief",
+    "moderation": "Besluit over oproep",
+    "alert": "Nieuwe plekken voor inwoner",
+    "alert-confirm": "Bevestiging meldingen",
+    "staff-invite": "Uitnodiging portaal",
+    "staff-reset": "Nieuw wachtwoord",
+    "staff-concept": "Nieuw concept",
+    "staff-question": "Nieuwe hulpvraag",
+}
+MAIL_STATES = {
+    "queued": "Wacht",
+    "sending": "Wordt verstuurd",
+    "sent": "Verstuurd",
+    "failed": "Mislukt",
+    "kept": "Alleen in het portaal",
+}
+MAIL_RESENT = "De e-mail staat weer klaar. Hij gaat binnen een paar minuten weg."
+MAIL_NOT_FAILED = "Deze e-mail is niet mislukt, dus je hoeft hem niet opnieuw te versturen."
+MAIL_FORGOTTEN_ADDRESS = "(gewist)"
+MAIL_FORGOTTEN_SUBJECT = "Gewiste e-mail"
+MAIL_FORGOTTEN_BODY = (
+    "Deze e-mail ging over een inwoner die vroeg om alles over zich te wissen. "
+    "Daarom staat hier niet meer wat erin stond of aan wie hij ging."
+)
+
+
+def mail_kind(kind: str) -> str:
+    return MAIL_KINDS.get(kind, kind)
+
+
+# --- API keys (/portaal/api) ---------------------------------------------------
+API_KEY_NAME_BAD = "Geef de sleutel een naam van 1 tot 80 tekens, bijvoorbeeld de naam van het platform dat hem gebruikt."
+API_KEY_CHOOSE_CENTRE = "Kies voor welk centrum de sleutel is."
+API_KEY_CREATED = (
+    "De sleutel is gemaakt. Kopieer hem nu en geef hem via een veilige weg door: "
+    "je ziet hem hierna nooit meer. Kwijt? Trek hem in en maak een nieuwe."
+)
+API_KEY_REVOKED = "De sleutel is ingetrokken. Wie hem gebruikt, krijgt vanaf nu geen toegang meer."
+
+
+# --- Vandaag: sign-ups whose resident said nobody called (doemee.followup) ---
+
+FOLLOW_UP_DONE = "De aanmelding staat op afgehandeld. Hij staat niet meer bij de aanmeldingen zonder antwoord."

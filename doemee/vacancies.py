@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, ColumnElement, CompoundSelect, Select, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from doemee import messages
@@ -30,9 +29,15 @@ from doemee.categories import LABELS
 from doemee.geo.postcodes import normalise_postcode
 from doemee.needs import SOURCE as CHAT_SOURCE
 from doemee.opportunities import Geography, OpportunityInput, Writer, find_initiative, validate
-from doemee.storage.models import DAY_PARTS, Centre, Initiative, Opportunity, Status, as_utc
+from doemee.search_text import folded as _folded
+from doemee.storage.models import DAY_PARTS, Centre, Initiative, Opportunity, Status, as_utc, utcnow
 
+S = TypeVar("S", bound=Select)
 PORTAL_SOURCE = "portal"
+# Listings an initiative wrote itself (its manage link); like a chat need, a centre opens it.
+INITIATIVE_SOURCE = "initiatief"
+# A closed listing of these sources that never opened was rejected: renewing must not publish it.
+MODERATED_SOURCES = frozenset({CHAT_SOURCE, INITIATIVE_SOURCE})
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 RENEW_DAYS = 90
@@ -45,6 +50,8 @@ _MAX_ID = 2**31 - 1
 # No stored text is longer than a description; a longer search cannot match.
 _MAX_SEARCH = 5000
 _MAX_FILTER = 120
+# SQLite joins at most 500 selects in one statement.
+_MAX_UNION = 100
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YES = frozenset({"ja", "yes", "true", "on", "1"})
@@ -162,16 +169,20 @@ def find(
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     today: date | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> VacancyPage:
     """The centre's listings, newest first, a page at a time.
 
     `text` is looked for in the title, the initiative's name and the
-    description, ignoring case. The folding is Python's, not the database's:
-    SQLite's lower() and PostgreSQL's under the C locale fold ASCII only, so
-    "ÉÉN" would find "één" on neither; reading the candidates' texts and
-    folding here finds it on both, and makes % and _ ordinary characters.
+    description, ignoring case, folded as doemee.search_text folds ("ÉÉN"
+    finds "één" on both databases; % and _ are ordinary characters). Titles
+    and descriptions are searched in their stored folded copy, initiative
+    names (a few thousand) here, so a page reads only its own rows.
     A page past the end shows the last one. Filters that no stored value
     can equal (an unknown status, control characters) simply find nothing.
+    `counts`: `status_counts` of the same centres, when the caller has them;
+    without text, category or place the total is then read from them
+    instead of counting every listing a second time.
     """
     today = today or date.today()
     per_page = _clamped(per_page, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)
@@ -182,29 +193,49 @@ def find(
     if not visible or len(needle) > _MAX_SEARCH or any(value is _IMPOSSIBLE for value in filters):
         return VacancyPage((), 0, 1, 1, per_page)
 
-    chosen = select(Opportunity.id).where(Opportunity.centre_id.in_(visible))
+    # A text search reads every listing of the centre anyway. SQLite would read a big centre's one by one
+    # through the centre's index, three times slower than in table order; coalesce() hides that index from it.
+    # PostgreSQL reads them by a bitmap of the same index, which is faster than its table scan.
+    hide_index = needle and session.get_bind().dialect.name == "sqlite"
+    owner = func.coalesce(Opportunity.centre_id, 0) if hide_index else None
+    chosen = _owned_by(session, select(Opportunity.id), visible, owner)
     for column, value in zip((Opportunity.status, Opportunity.category, Opportunity.place), filters):
         if value is not None:
             chosen = chosen.where(column == value)
-    newest_first = (Opportunity.created_at.desc(), Opportunity.id.desc())
-
     if needle:
-        rows = session.execute(
-            chosen.add_columns(Opportunity.title, Initiative.name, Opportunity.description)
-            .join(Initiative, Opportunity.initiative_id == Initiative.id)
-            .order_by(*newest_first)
-        ).all()
-        matching = [row[0] for row in rows if any(needle in _folded(value or "") for value in row[1:])]
-        total = len(matching)
-        pages = max(1, math.ceil(total / per_page))
-        number = min(wanted, pages)
-        ids = matching[(number - 1) * per_page: number * per_page]
+        # Ids are integers the database gave: written into the SQL, however many, they bind no parameters.
+        named: BindParameter[list[int]] = bindparam(
+            "named", _initiatives_named(session, needle), expanding=True, literal_execute=True)
+        chosen = chosen.where(or_(Opportunity.search_text.contains(needle, autoescape=True),
+                                  Opportunity.initiative_id.in_(named)))
+    if counts is not None and not needle and filters[1] is None and filters[2] is None:
+        total = sum(counts.values()) if filters[0] is None else counts.get(str(filters[0]), 0)
     else:
         total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
-        pages = max(1, math.ceil(total / per_page))
-        number = min(wanted, pages)
-        ids = list(session.scalars(chosen.order_by(*newest_first).offset((number - 1) * per_page).limit(per_page)))
+    pages = max(1, math.ceil(total / per_page))
+    number = min(wanted, pages)
+    newest_first = (Opportunity.created_at.desc(), Opportunity.id.desc())
+    ids = list(session.scalars(chosen.order_by(*newest_first).offset((number - 1) * per_page).limit(per_page))) \
+        if total else []
     return VacancyPage(tuple(_views(session, ids, today)), total, number, pages, per_page)
+
+
+def _owned_by(session: Session, statement: S, visible: tuple[int, ...],
+              owner: ColumnElement[int] | None = None) -> S:
+    """`statement` limited to the listings of `visible`, unless that is every centre (an administrator).
+
+    The database then reads the listings newest first (or counts them by
+    status) from one index, instead of gathering every centre's listings
+    and sorting them.
+    """
+    if session.scalar(select(Centre.id).where(Centre.id.not_in(visible)).limit(1)) is None:
+        return statement
+    return statement.where((Opportunity.centre_id if owner is None else owner).in_(visible))
+
+
+def _initiatives_named(session: Session, needle: str) -> list[int]:
+    """Initiatives whose folded name holds `needle`."""
+    return [i for i, name in session.execute(select(Initiative.id, Initiative.name)) if needle in _folded(name or "")]
 
 
 def get(session: Session, centre_ids: Iterable[int], opportunity_id: int, today: date | None = None) -> Vacancy | None:
@@ -220,9 +251,14 @@ def places(session: Session, centre_ids: Iterable[int]) -> list[str]:
     visible = scope(centre_ids)
     if not visible:
         return []
-    found = session.scalars(
-        select(Opportunity.place).where(Opportunity.centre_id.in_(visible)).distinct().order_by(Opportunity.place)
+    # SQLite reads each centre's places in the order of its index and merges them; a DISTINCT over
+    # several centres sorts every listing. PostgreSQL hashes a DISTINCT, and sorts a UNION's whole input.
+    each = [select(Opportunity.place).where(Opportunity.centre_id == centre_id) for centre_id in visible]
+    merged = 1 < len(each) <= _MAX_UNION and session.get_bind().dialect.name == "sqlite"
+    statement: Select[str] | CompoundSelect[str] = (
+        union(*each) if merged else select(Opportunity.place).where(Opportunity.centre_id.in_(visible)).distinct()
     )
+    found = session.scalars(statement.order_by("place"))
     return [p for p in found if p]
 
 
@@ -232,7 +268,7 @@ def status_counts(session: Session, centre_ids: Iterable[int]) -> dict[str, int]
     visible = scope(centre_ids)
     if visible:
         rows = session.execute(
-            select(Opportunity.status, func.count()).where(Opportunity.centre_id.in_(visible)).group_by(Opportunity.status)
+            _owned_by(session, select(Opportunity.status, func.count()), visible).group_by(Opportunity.status)
         )
         for status, number in rows:
             counts[status] = int(number)
@@ -250,10 +286,14 @@ def create(
     *,
     centre_id: int | None = None,
     today: date | None = None,
+    source: str = PORTAL_SOURCE,
+    status: Status | None = None,
 ) -> Saved:
     """A listing the centre writes itself: open at once, placed by its postcode as an import would.
 
-    `centre_id` may be left out when the caller sees one centre only.
+    `centre_id` may be left out when the caller sees one centre only. An
+    initiative's own new listing passes its source and Status.CONCEPT: the
+    same form and checks, but the centre opens it.
     """
     today = today or date.today()
     visible = scope(centre_ids)
@@ -264,11 +304,13 @@ def create(
     item, more = _input(form, geo, f"portal-{uuid.uuid4().hex}", today, previous_until=None)
     problems += more
     if not problems:
-        problems += _shared_website(session, visible, item)
+        problems += shared_website_problems(session, visible, item)
     if problems:
         return Saved(None, _ordered(problems))
     assert centre is not None
-    opportunity, _ = Writer(session, geo, PORTAL_SOURCE, centre=centre, today=today).upsert(item)
+    opportunity, _ = Writer(session, geo, source, centre=centre, today=today).upsert(
+        item, status=status.value if status else None,
+    )
     return Saved(_view(opportunity, today))
 
 
@@ -293,7 +335,7 @@ def edit(
     opportunity = _owned(session, visible, opportunity_id)
     item, problems = _input(form, geo, opportunity.external_id, today, previous_until=opportunity.valid_until)
     if not problems:
-        problems += _shared_website(session, visible, item)
+        problems += shared_website_problems(session, visible, item)
     if problems:
         return Saved(None, _ordered(problems))
     if _place_follows_postcode(opportunity, item, geo):
@@ -329,18 +371,21 @@ def renew(
     opportunity_id: int,
     until: date | str | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> Vacancy:
     """Gives a listing a new last day: `until`, or 90 days from today; never a day already past.
 
     A closed listing opens again, which is how an expired one comes back.
     Paused and filled ones keep their status. A concept, and a need from
     the chat that moderation rejected, cannot be renewed: that would
-    publish what nobody approved.
+    publish what nobody approved. `renewed_at` restarts the listing's
+    lifetime (doemee.lifecycle), whatever last day it gets.
     """
     today = today or date.today()
     opportunity = _owned(session, scope(centre_ids), opportunity_id)
     status = opportunity.status
-    rejected = status == Status.CLOSED.value and opportunity.source == CHAT_SOURCE and opportunity.published_at is None
+    rejected = (status == Status.CLOSED.value and opportunity.source in MODERATED_SOURCES
+                and opportunity.published_at is None)
     if status not in {s.value for s in (Status.OPEN, Status.PAUSED, Status.FILLED, Status.CLOSED)} or rejected:
         raise VacancyError(messages.vacancy_refused("renew", status))
     last_day: date | None
@@ -353,6 +398,7 @@ def renew(
     if last_day is None or last_day < today:
         raise VacancyError(messages.VACANCY_DATE_PAST)
     opportunity.valid_until = last_day
+    opportunity.renewed_at = now or utcnow()
     if status == Status.CLOSED.value:
         opportunity.status = Status.OPEN.value
     session.flush()
@@ -417,10 +463,6 @@ def _clamped(value: object, low: int, high: int, default: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         return default
     return max(low, min(high, value))
-
-
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFC", _UNSTORABLE.sub("", text).casefold()).strip()
 
 
 def _filter_value(value: object, limit: int) -> object:
@@ -508,7 +550,7 @@ def _input(
     return item, problems
 
 
-def _shared_website(session: Session, visible: tuple[int, ...], item: OpportunityInput) -> list[FieldProblem]:
+def shared_website_problems(session: Session, visible: tuple[int, ...], item: OpportunityInput) -> list[FieldProblem]:
     """An initiative is one row for every centre: one centre may not change the website another shows."""
     if not item.initiative_website:
         return []

@@ -12,7 +12,6 @@ import random
 import tempfile
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -66,7 +65,7 @@ def _fill(database: Database, settings: Settings) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(outbox_dir=Path(folder) / "outbox", secret_key="schermafdrukken" * 4)
+        settings = Settings(secret_key="schermafdrukken" * 4)
         database = Database(f"sqlite:///{folder}/doemee.db")
         database.migrate()
         _fill(database, settings)

@@ -1,4 +1,4 @@
-"""Builds DoeMee's Telegram Application: handlers, Dutch commands, the alert pusher."""
+"""Builds DoeMee's Telegram Application: handlers, Dutch commands, the alert and follow-up pushers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.telegram.alerts import AlertPusher
 from bot.telegram.callbacks import CallbackStore
 from bot.telegram.config import CHANNEL, TelegramConfig
 from bot.telegram.conversation import Relay
+from bot.telegram.followup import FollowUpPusher
 from bot.telegram.handlers import Handlers
 from doemee import messages
 from doemee.storage.database import Database
@@ -27,7 +28,8 @@ def build_application(config: TelegramConfig, with_alerts: bool = True) -> Appli
     rasa = RasaClient(config.rasa_url, timeout=config.rasa_timeout_seconds, input_channel=CHANNEL)
     database = Database(config.database_url)
     pusher = AlertPusher(database, store, config.alert_interval_seconds)
-    handlers = Handlers(Relay(rasa, store), store, pusher.stop_for)
+    follow_up = FollowUpPusher(database, store, config.alert_interval_seconds)
+    handlers = Handlers(Relay(rasa, store), store, pusher.stop_for, follow_up.answer)
     tasks: list[asyncio.Task] = []
 
     async def post_init(application: Application) -> None:
@@ -36,6 +38,7 @@ def build_application(config: TelegramConfig, with_alerts: bool = True) -> Appli
         await application.bot.set_my_commands(commands)
         if with_alerts:
             tasks.append(asyncio.create_task(pusher.run_forever(application.bot), name="alerts"))
+            tasks.append(asyncio.create_task(follow_up.run_forever(application.bot), name="follow-up"))
 
     async def post_shutdown(application: Application) -> None:
         for task in tasks:
@@ -57,6 +60,7 @@ def build_application(config: TelegramConfig, with_alerts: bool = True) -> Appli
     )
     handlers.install(application)
     application.bot_data["pusher"] = pusher
+    application.bot_data["follow_up"] = follow_up
     return application
 
 

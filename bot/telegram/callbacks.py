@@ -25,12 +25,20 @@ class Kind(str, Enum):
     STORED_PAYLOAD = "k"  # send the stored text to Rasa
     RETRY = "r"  # resend a stored request that failed
     STOP_ALERTS = "s"  # stop alert messages
+    FOLLOW_UP = "f"  # answer "heeft het initiatief contact opgenomen?": f:<sign-up id>:<y|n|x>
 
 
 @dataclass(frozen=True)
 class Callback:
     kind: Kind
-    value: Any  # the payload for PAYLOAD/STORED_PAYLOAD, the stored object for RETRY, None for STOP_ALERTS
+    # The payload for PAYLOAD/STORED_PAYLOAD, the stored object for RETRY, None for STOP_ALERTS,
+    # (sign-up id, answer) for FOLLOW_UP with the answer "yes", "no" or "not_needed".
+    value: Any
+
+
+# Follow-up answers travel in the button itself: they must survive a restart of the bot.
+_FOLLOW_UP_CODES = {"yes": "y", "no": "n", "not_needed": "x"}
+_FOLLOW_UP_ANSWERS = {code: answer for answer, code in _FOLLOW_UP_CODES.items()}
 
 
 def _fits(data: str) -> bool:
@@ -62,6 +70,11 @@ class CallbackStore:
     def stop_alerts() -> str:
         return f"{Kind.STOP_ALERTS.value}:"
 
+    @staticmethod
+    def follow_up(sign_up_id: int, answer: str) -> str:
+        """Callback data for one answer ("yes", "no", "not_needed") to one sign-up's follow-up question."""
+        return f"{Kind.FOLLOW_UP.value}:{sign_up_id}:{_FOLLOW_UP_CODES[answer]}"
+
     def resolve(self, data: str | None) -> Callback | None:
         """What a pressed button means; None for unknown, expired or foreign data."""
         if not data or ":" not in data:
@@ -75,6 +88,8 @@ class CallbackStore:
             return Callback(kind, rest) if rest else None
         if kind is Kind.STOP_ALERTS:
             return Callback(kind, None)
+        if kind is Kind.FOLLOW_UP:
+            return _follow_up(rest)
         if rest not in self._items:
             return None
         self._items.move_to_end(rest)
@@ -86,3 +101,10 @@ class CallbackStore:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
         return key
+
+
+def _follow_up(rest: str) -> Callback | None:
+    number, _, code = rest.partition(":")
+    if not (number.isascii() and number.isdigit() and len(number) < 11) or code not in _FOLLOW_UP_ANSWERS:
+        return None
+    return Callback(Kind.FOLLOW_UP, (int(number), _FOLLOW_UP_ANSWERS[code]))

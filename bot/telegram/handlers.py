@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -34,13 +35,18 @@ LOCATION_INTENT = "/inform"
 
 # Ends a chat's alert subscriptions without Rasa; returns how many were removed.
 AlertsOff = Callable[[int], Awaitable[int]]
+# Takes a follow-up answer (bot, chat id, sign-up id, answer) without Rasa and replies.
+FollowUpAnswer = Callable[[Any, int, int, str], Awaitable[None]]
 
 
 class Handlers:
-    def __init__(self, relay: Relay, store: CallbackStore, alerts_off: AlertsOff) -> None:
+    def __init__(
+        self, relay: Relay, store: CallbackStore, alerts_off: AlertsOff, follow_up: FollowUpAnswer | None = None,
+    ) -> None:
         self.relay = relay
         self.store = store
         self.alerts_off = alerts_off
+        self.follow_up = follow_up
 
     def install(self, application: Application) -> None:
         # New messages in private chats; an edit of an old message is not a new turn.
@@ -111,9 +117,14 @@ class Handlers:
         if callback is None:
             await context.bot.send_message(chat.id, messages.TELEGRAM_BUTTON_EXPIRED)
             return
-        if callback.kind in (Kind.RETRY, Kind.STOP_ALERTS):
+        if callback.kind in (Kind.RETRY, Kind.STOP_ALERTS, Kind.FOLLOW_UP):
             await _remove_buttons(query)
-        if callback.kind is Kind.STOP_ALERTS:
+        if callback.kind is Kind.FOLLOW_UP:
+            if self.follow_up is None:
+                await context.bot.send_message(chat.id, messages.TELEGRAM_BUTTON_EXPIRED)
+            else:
+                await self.follow_up(context.bot, chat.id, *callback.value)
+        elif callback.kind is Kind.STOP_ALERTS:
             await self.stop_alerts(chat.id, context)
         elif callback.kind is Kind.RETRY:
             await self.relay.ask(context.bot, chat.id, callback.value, context.chat_data)

@@ -10,6 +10,7 @@ import uvicorn
 
 from bot.web.app import create_app
 from bot.web.centres import CentreConfigError
+from bot.web.config import ProxySettingError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,9 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     except CentreConfigError as error:
         print(f"centres.yml: {error}", file=sys.stderr)
         return 2
+    except ProxySettingError as error:
+        print(error, file=sys.stderr)
+        return 2
     # No access log: it would record residents' IP addresses. Proxy headers are
-    # trusted from FORWARDED_ALLOW_IPS only (uvicorn's default: 127.0.0.1).
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, proxy_headers=True, log_level="info")
+    # read by the app itself, from DOEMEE_TRUSTED_PROXIES only (see create_app).
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, proxy_headers=False, log_level="info")
     return 0
 
 

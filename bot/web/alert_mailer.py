@@ -1,25 +1,33 @@
-"""The gateway's alert mail sender: one round every so many seconds, beside the web requests.
+"""The gateway's mail loop: the outbox every few seconds, alert rounds every so many, beside the web requests.
+
+Every tick sends what the outbox holds (doemee.outbox_worker): mails that
+the chat, the portal and the command line queued with their changes.
 
 The widget cannot push, so the gateway (always running under `make run`)
 mails the news of residents who confirmed alerts by email, mails
 confirmation links that the action server could not send at once, and
 deletes requests nobody confirmed in time (doemee.email_alerts). Each round
 also deletes residents' questions the centre handled long enough ago
-(doemee.handoff), the one other thing kept only for a while. A round
+(doemee.handoff), the one other thing kept only for a while, warns and
+closes listings that end (doemee.lifecycle) and follows up sign-ups nobody
+answered (doemee.followup). A round
 runs in a worker thread, since SMTP blocks. A failing round (database or
 mail server down) is logged by error type and the next one tries again.
 Two gateways may both run it: every mail is claimed in the database first.
+With `alert_interval_seconds` 0 only the outbox is sent, and the other way round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from doemee import followup, lifecycle
 from doemee.email_alerts import Round, run_once
 from doemee.handoff import delete_old_handled
+from doemee.outbox_worker import Delivered, deliver_due
 from doemee.settings import Settings
 from doemee.storage.database import Database
 from doemee.storage.models import utcnow
@@ -34,12 +42,16 @@ class AlertMailer:
         settings: Settings,
         interval_seconds: float,
         clock: Callable[[], datetime] = utcnow,
+        outbox_interval_seconds: float = 0.0,
     ) -> None:
         self.database = database
         self.settings = settings
         self.interval_seconds = interval_seconds
+        self.outbox_interval_seconds = outbox_interval_seconds
         self.clock = clock
         self.rounds = 0  # finished rounds, so tests can wait for one instead of sleeping
+        self.deliveries = 0  # finished outbox rounds, likewise
+        self.follow_ups = 0  # finished lifecycle and follow-up rounds, likewise
 
     async def run_once(self) -> Round:
         done = await asyncio.to_thread(run_once, self.database(), self.settings, self.clock())
@@ -51,13 +63,39 @@ class AlertMailer:
         with self.database().session() as session:
             delete_old_handled(session, self.clock())
 
+    async def follow_up_once(self) -> tuple[lifecycle.Round, followup.Round]:
+        """Warns and closes ending listings, reminds initiatives and asks residents (both claim, so two gateways may run it)."""
+        ended = await asyncio.to_thread(lifecycle.run_once, self.database(), self.settings, self.clock())
+        followed = await asyncio.to_thread(followup.run_once, self.database(), self.settings, self.clock())
+        self.follow_ups += 1
+        return ended, followed
+
+    async def deliver_once(self) -> Delivered:
+        done = await asyncio.to_thread(deliver_due, self.database(), self.settings, self.clock())
+        self.deliveries += 1
+        return done
+
     async def run_forever(self) -> None:
         """Waits first, so a gateway starts serving before it starts mailing."""
+        tick = min(t for t in (self.interval_seconds, self.outbox_interval_seconds) if t > 0)
+        since_round = since_outbox = 0.0
         while True:
-            await asyncio.sleep(self.interval_seconds)
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the gateway must keep serving while mail fails
-                log.error("alert mail round failed (%s)", type(error).__name__)
+            await asyncio.sleep(tick)
+            since_round += tick
+            since_outbox += tick
+            if self.interval_seconds > 0 and since_round >= self.interval_seconds:
+                since_round = 0.0
+                await self._guarded(self.run_once(), "alert mail round")
+                await self._guarded(self.follow_up_once(), "lifecycle and follow-up round")
+            if self.outbox_interval_seconds > 0 and since_outbox >= self.outbox_interval_seconds:
+                since_outbox = 0.0
+                await self._guarded(self.deliver_once(), "outbox round")
+
+    @staticmethod
+    async def _guarded(work: Awaitable[object], what: str) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the gateway must keep serving while mail fails
+            log.error("%s failed (%s)", what, type(error).__name__)

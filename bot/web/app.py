@@ -17,8 +17,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from bot.web import alert_pages, origins, pages, portal
+from bot.web import alert_pages, api, followup_chat, lifecycle_pages, origins, pages, portal
+from bot.web import initiative as initiative_pages
 from bot.web.alert_mailer import AlertMailer
 from bot.web.centres import CentreDirectory, load_centres
 from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
@@ -29,6 +31,7 @@ from bot.web.ratelimit import RateLimiter
 from bot.web.widget import STATIC, WidgetBundle, build_widget
 from doemee import messages
 from doemee.alerts import news_for
+from doemee.followup import pending_question
 from doemee.listing import open_opportunities
 from doemee.storage.database import Database
 
@@ -115,6 +118,9 @@ async def chat(request: Request) -> Response:
     if not gateway.per_sender.allow(parsed.sender):
         retry = str(gateway.per_sender.retry_after(parsed.sender))
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
+    if followup_chat.is_answer(parsed.message):
+        # A follow-up button: the domain answers it, Rasa need not know the payload.
+        return await _followup_answer(gateway, parsed.sender, parsed.message, cors)
     metadata = {"channel": CHANNEL, "centre": parsed.centre.slug, "municipalities": list(parsed.centre.municipalities)}
     started = time.perf_counter()
     try:
@@ -125,6 +131,16 @@ async def chat(request: Request) -> Response:
     if not replies:
         log.warning("rasa answered nothing; is the action server running?")
         return JSONResponse(apology(messages.WEB_NO_ANSWER, parsed.message), headers=cors)
+    return JSONResponse(replies, headers=cors)
+
+
+async def _followup_answer(gateway: Gateway, sender: str, message: str, cors: dict[str, str]) -> Response:
+    now = datetime.now(timezone.utc)
+    try:
+        replies = await gateway.db().run_sync(lambda session: followup_chat.answer(session, CHANNEL, sender, message, now))
+    except SQLAlchemyError as error:
+        log.error("follow-up answer unavailable: %s", type(error).__name__)
+        return _error(503, messages.WEB_SERVER_ERROR, cors)
     return JSONResponse(replies, headers=cors)
 
 
@@ -142,11 +158,13 @@ async def news(request: Request) -> Response:
         return _error(400, messages.WEB_BAD_SENDER, cors)
     now = datetime.now(timezone.utc)
     try:
-        found = await gateway.db().run_sync(lambda session: news_for(session, CHANNEL, sender, now))
+        found, question = await gateway.db().run_sync(
+            lambda session: (news_for(session, CHANNEL, sender, now), pending_question(session, CHANNEL, sender, now))
+        )
     except SQLAlchemyError as error:
         log.error("news unavailable: %s", type(error).__name__)
         return _error(503, messages.WEB_SERVER_ERROR, cors)
-    return JSONResponse(news_replies(found), headers=cors)
+    return JSONResponse(news_replies(found) + followup_chat.question_replies(question), headers=cors)
 
 
 async def preflight(request: Request) -> Response:
@@ -215,6 +233,8 @@ def _wants_json(request: Request) -> bool:
 
 async def not_found(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
+    if request.url.path.startswith(f"{api.PREFIX}/"):
+        return api.status_error(status)
     text = messages.WEB_NOT_FOUND if status == 404 else messages.WEB_BAD_REQUEST
     if _wants_json(request):
         return _error(status, text)
@@ -223,6 +243,8 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled %s on %s", type(exc).__name__, request.url.path)
+    if request.url.path.startswith(f"{api.PREFIX}/"):
+        return api.status_error(500)
     if _wants_json(request):
         return _error(500, messages.WEB_SERVER_ERROR)
     return HTMLResponse(pages.error_page(messages.WEB_SERVER_ERROR), status_code=500)
@@ -273,13 +295,14 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         per_ip=RateLimiter(config.rate_per_ip),
     )
 
-    mailer = AlertMailer(gateway.db, config.mail, config.email_alert_interval_seconds)
+    mailer = AlertMailer(gateway.db, config.mail, config.email_alert_interval_seconds,
+                         outbox_interval_seconds=config.outbox_interval_seconds)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         await gateway.rasa.start()
         tasks = []
-        if config.email_alert_interval_seconds > 0:
+        if config.email_alert_interval_seconds > 0 or config.outbox_interval_seconds > 0:
             tasks.append(asyncio.create_task(mailer.run_forever(), name="alert-mail"))
         try:
             yield
@@ -305,7 +328,10 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         Route("/api/centres/{slug}", centre, methods=["GET"]),
         Route("/api/centres/{slug}", preflight, methods=["OPTIONS"]),
         *alert_pages.routes(),
+        *lifecycle_pages.routes(),
         *portal.routes(),
+        *initiative_pages.routes(),
+        *api.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
@@ -314,6 +340,10 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         exception_handlers={HTTPException: not_found, 404: not_found, Exception: server_error},
     )
     app.add_middleware(SecurityHeaders)
+    if config.trusted_proxies:
+        # Outermost, so rate limits and the portal's login lock all see the same client address.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     app.state.gateway = gateway
     app.state.mailer = mailer
+    api.install(app, config)
     return app

@@ -7,6 +7,7 @@ without anything that points to a person, for unmet-demand statistics.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timezone
 from enum import Enum
 
@@ -21,21 +22,29 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
     event,
     select,
+    text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from doemee.geo.distance import LAT_BANDS_PER_DEGREE, lat_band
+from doemee.listing_end import end_date
+from doemee.search_text import searchable
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _new_nonce() -> str:
+    return secrets.token_hex(16)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -46,6 +55,19 @@ def as_utc(moment: datetime) -> datetime:
 def _lat_band_of_insert(context: DefaultExecutionContext) -> int:
     """Bulk inserts of plain rows get their band too (the ORM sets it when lat is set)."""
     return lat_band(context.get_current_parameters()["lat"])
+
+
+def _search_text_of_insert(context: DefaultExecutionContext) -> str:
+    """Bulk inserts of plain rows get their folded search text too (ORM updates: see below)."""
+    parameters = context.get_current_parameters()
+    return searchable(parameters.get("title"), parameters.get("description"))
+
+
+def _ends_on_of_insert(context: DefaultExecutionContext) -> date:
+    """Bulk inserts of plain rows get their last day too (ORM updates: see below)."""
+    parameters = context.get_current_parameters()
+    return end_date(parameters.get("valid_until"), parameters.get("renewed_at"), parameters.get("published_at"),
+                    parameters.get("created_at"))
 
 
 def _first_centre_of_insert(context: DefaultExecutionContext) -> int | None:
@@ -162,6 +184,12 @@ class Initiative(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A centre vouched for it (approved one of its needs, or imported it): its own edits go live at once.
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Inside every manage link (doemee.initiative_links); a new value makes all earlier links void.
+    manage_nonce: Mapped[str] = mapped_column(String(32), default=_new_nonce)
+    # The last manage link mailed on request: a stranger must not be able to flood the inbox.
+    manage_link_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     opportunities: Mapped[list["Opportunity"]] = relationship(back_populates="initiative")
 
@@ -190,6 +218,25 @@ class Opportunity(Base):
             "status", "remote", "created_at", "category", "valid_until", "lat", "lon", "time_commitment", "day_parts",
             postgresql_include=["id"],
         ),
+        # The portal's reads of one centre's listings: newest first, by status, the place filter's choices.
+        # An administrator's reads of every centre, newest first (a status index here would lure the
+        # planner away from the match reads' covering indexes; tests/matching/test_engine.py).
+        Index("ix_opportunity_portal_newest", "centre_id", "created_at", "id"),
+        Index("ix_opportunity_portal_status", "centre_id", "status", "created_at", "id"),
+        Index("ix_opportunity_portal_place", "centre_id", "place"),
+        Index("ix_opportunity_portal_category", "centre_id", "category", "status", "created_at", "id"),
+        Index("ix_opportunity_portal_all_newest", "created_at", "id"),
+        # The concepts waiting for a check, oldest first (partial: the match reads never see it).
+        Index("ix_opportunity_concepts_waiting", "created_at", "id",
+              sqlite_where=text("status = 'concept'"), postgresql_where=text("status = 'concept'")),
+        # What ends soon (Vandaag, the lifecycle's warnings): a range of stored last days.
+        Index("ix_opportunity_ends_on", "centre_id", "status", "ends_on", "id"),
+        Index("ix_opportunity_all_ends_on", "status", "ends_on", "id"),
+        # The portal's text search (LIKE '%...%' on search_text): trigrams on PostgreSQL; SQLite has no such index.
+        Index(
+            "ix_opportunity_search_trgm", "search_text",
+            postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,6 +269,14 @@ class Opportunity(Base):
     # When residents could first see it: a concept approved a week after it was
     # written is news on the day it opens, and alerts go by this moment.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Title and description folded as the portal's search folds them (doemee.search_text).
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text_of_insert, server_default="")
+    # Without a last day a listing ends 90 days after this moment (or publication): see doemee.lifecycle.
+    renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last day the initiative was warned about; a new last day (a renewal) earns a new warning.
+    end_warned_for: Mapped[date | None] = mapped_column(Date)
+    # The listing's last day (doemee.listing_end): every write keeps it; a Core UPDATE of a date sets it itself.
+    ends_on: Mapped[date | None] = mapped_column(Date, default=_ends_on_of_insert)
 
     initiative: Mapped[Initiative] = relationship(back_populates="opportunities")
     centre: Mapped[Centre] = relationship()
@@ -234,6 +289,13 @@ class Opportunity(Base):
 @event.listens_for(Opportunity.lat, "set")
 def _band_follows_lat(target: Opportunity, value: float, oldvalue: object, initiator: object) -> None:
     target.lat_band = lat_band(value)
+
+
+@event.listens_for(Opportunity, "before_update")
+def _search_text_follows(mapper: object, connection: object, target: Opportunity) -> None:
+    """Every ORM write of a listing refolds its text; a Core UPDATE of title or description must set it itself."""
+    target.search_text = searchable(target.title, target.description)
+    target.ends_on = end_date(target.valid_until, target.renewed_at, target.published_at, target.created_at)
 
 
 @event.listens_for(Opportunity.status, "set")
@@ -249,6 +311,14 @@ def _published_on_opening(target: Opportunity, value: str, oldvalue: object, ini
         target.published_at = utcnow()
 
 
+class FollowUpAnswer(str, Enum):
+    """What a resident said when asked whether the initiative contacted them."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_NEEDED = "not_needed"
+
+
 class Resident(Base):
     __tablename__ = "resident"
     __table_args__ = (UniqueConstraint("channel", "sender_id", name="uq_resident_channel_sender"),)
@@ -260,6 +330,14 @@ class Resident(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignUpStatus(str, Enum):
+    NEW = "new"
+    CONTACTED = "contacted"  # "contact opgenomen"
+    STARTED = "started"  # "gestart"
+    NOT_SUITABLE = "not_suitable"  # "past niet"
+    WITHDRAWN = "withdrawn"  # the resident called it off
 
 
 class SignUp(Base):
@@ -286,6 +364,23 @@ class SignUp(Base):
     consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the initiative (or the resident, withdrawing) says happened since; set by doemee.initiative_manage.
+    status: Mapped[SignUpStatus] = mapped_column(
+        SAEnum(SignUpStatus, native_enum=False, length=20, values_callable=lambda kind: [m.value for m in kind]),
+        default=SignUpStatus.NEW, server_default=SignUpStatus.NEW.value,
+    )
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Follow-up (doemee.followup): the initiative's reminder, then the question to the resident.
+    initiative_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resident_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the resident's own channel showed the question (a Telegram push, the widget's next visit).
+    question_shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resident_answer: Mapped[FollowUpAnswer | None] = mapped_column(
+        SAEnum(FollowUpAnswer, native_enum=False, length=10, values_callable=lambda kind: [m.value for m in kind]),
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The centre followed up a resident's "nee" (Vandaag's "afgehandeld").
+    centre_handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AlertSubscription(Base):
@@ -338,6 +433,11 @@ class SearchLog(Base):
     """One search, with nothing that identifies who searched."""
 
     __tablename__ = "search_log"
+    __table_args__ = (
+        # Cijfers: a centre's weeks, and its region's demand since a day, read from the index alone.
+        Index("ix_search_log_centre_weeks", "centre_id", "created_at", "within_radius_count"),
+        Index("ix_search_log_region_demand", "municipality_code", "created_at", "interests", "within_radius_count"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interests: Mapped[str] = mapped_column(String(300), default="")
@@ -439,6 +539,8 @@ class AuditEvent(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id", ondelete="SET NULL"), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(40))
+    # Who acted when it was not a member of staff, e.g. "initiative:12" (through its manage link).
+    actor: Mapped[str | None] = mapped_column(String(40))
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -480,5 +582,75 @@ class HandoffRequest(Base):
     handled_by: Mapped[int | None] = mapped_column(
         ForeignKey("staff_member.id", ondelete="SET NULL", name="fk_handoff_request_handled_by_staff_member"),
     )
+
+    centre: Mapped[Centre] = relationship()
+
+
+class MailStatus(str, Enum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    # No SMTP configured: the mail is delivered to the portal only, where staff can read it.
+    KEPT = "kept"
+
+
+class OutboxMail(Base):
+    """One outgoing mail, written in the transaction of the change it tells about.
+
+    The mail exists exactly when that change commits; a worker
+    (doemee.outbox.deliver_due) sends it later and retries until the SMTP
+    server takes it. `last_error` holds only the error's type, never text
+    that could quote an address. "Vergeet mij" blanks the rows of a
+    resident; sent mails are deleted after `DOEMEE_OUTBOX_KEEP_DAYS`.
+    """
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (Index("ix_outbox_mail_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre.id", ondelete="SET NULL", name="fk_outbox_mail_centre_id_centre"), index=True,
+    )
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident.id", ondelete="SET NULL", name="fk_outbox_mail_resident_id_resident"), index=True,
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[MailStatus] = mapped_column(
+        SAEnum(MailStatus, native_enum=False, length=10, values_callable=_enum_values), default=MailStatus.QUEUED,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A centre's key for the partner API (/api/v1); only its SHA-256 and a short prefix are kept.
+
+    The key itself is shown once, when it is made. A key is revoked, never
+    deleted, so the audit trail and "last used" keep meaning something.
+    """
+
+    __tablename__ = "api_key"
+    __table_args__ = (UniqueConstraint("key_hash", name="uq_api_key_key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("centre.id", ondelete="CASCADE", name="fk_api_key_centre_id_centre"), index=True,
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id", ondelete="SET NULL", name="fk_api_key_created_by_staff_member"),
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     centre: Mapped[Centre] = relationship()

@@ -30,9 +30,8 @@ def domain() -> dict[str, Any]:
 
 @pytest.fixture
 def app_db(database, monkeypatch, tmp_path):
-    """Points the actions at the test database (and a private outbox), caches cleared."""
+    """Points the actions at the test database, caches cleared."""
     monkeypatch.setenv("DOEMEE_DATABASE_URL", database.url)
-    monkeypatch.setenv("DOEMEE_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.delenv("DOEMEE_SMTP_HOST", raising=False)
     get_settings.cache_clear()
     get_database.cache_clear()

@@ -12,9 +12,11 @@ from actions.privacy import ActionForgetMe
 from actions.questions import AskAlertEmail
 from doemee import messages
 from doemee.settings import get_settings
+from doemee.storage.database import get_database
 from doemee.storage.models import AlertSubscription, EmailAlert
 from tests.actions.conftest import make_tracker, run
 from tests.actions.test_search import _search_slots
+from tests.support.outbox import mails
 
 WEB = {"channel": "web", "centre": "utrecht", "municipalities": []}
 TELEGRAM = {"channel": "telegram"}
@@ -45,8 +47,7 @@ def _finished(outcome) -> bool:
 
 
 def _outbox() -> list[email.message.Message]:
-    folder = get_settings().outbox_dir
-    return [email.message_from_bytes(p.read_bytes()) for p in folder.glob("alert-confirm-*.eml")] if folder.exists() else []
+    return list(mails(get_database(), "alert-confirm"))
 
 
 async def test_in_the_widget_asking_for_alerts_asks_for_an_address(mail_db, domain):

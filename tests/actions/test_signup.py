@@ -1,11 +1,12 @@
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from actions.signup import ActionAskConsent, ActionAskOpportunityId, ActionSubmitSignup, ValidateSignupForm
 from doemee.storage.models import Resident, SignUp
+from doemee.outbox import plain_text
 from tests.actions.conftest import make_tracker, run
 from tests.domain.factories import make_opportunity
+from tests.support.outbox import queued
 
 FORM = ValidateSignupForm()
 
@@ -102,10 +103,8 @@ async def test_consent_stores_the_sign_up_once_shows_the_contact_and_notifies_by
         assert len(rows) == 1
         assert rows[0].notified_at is not None
         assert "Buurttuin Oost" in rows[0].consent_text and "Sanne" not in rows[0].consent_text
-    from doemee.settings import get_settings
-
-    outbox = list(Path(get_settings().outbox_dir).glob("*.eml"))
-    assert len(outbox) == 1
+    [notice] = queued(app_db, "signup")
+    assert notice.to_address == "tuin@example.org" and "Sanne" in plain_text(notice)
     assert first.slots == {"consent": None, "opportunity_id": None}
 
 

@@ -26,7 +26,7 @@ PHONE_WIDTH = 390
 @contextmanager
 def portal_gateway(database, tmp_path, fill: Callable[[Session], object]) -> Iterator[tuple[str, object]]:
     """A gateway whose database holds one member of Utrecht and what `fill` adds; yields (url, fill's result)."""
-    mail = Settings(outbox_dir=tmp_path / "outbox", secret_key="geheim" * 8)
+    mail = Settings(secret_key="geheim" * 8)
     with database.session() as session:
         invitation = staff.invite(session, EMAIL, "utrecht", False, mail)
         staff.accept_invitation(session, invitation.link.rsplit("/", 1)[1], PASSWORD)

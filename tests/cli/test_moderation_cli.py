@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import email
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from doemee.outbox import plain_text
 from tests.cli.runner import doemee, opportunities
 from tests.domain.factories import make_opportunity
+from tests.support.outbox import queued
 
 
 def _concepts(database) -> tuple[int, int]:
@@ -24,7 +25,6 @@ def _concepts(database) -> tuple[int, int]:
 
 def test_the_centre_lists_approves_and_rejects_concepts_and_the_initiatives_get_an_email(database, tmp_path):
     older, newer = _concepts(database)
-    outbox = tmp_path / "outbox"
 
     listed = doemee(database.url, "concepts")
     assert listed.code == 0, listed.stderr
@@ -32,16 +32,16 @@ def test_the_centre_lists_approves_and_rejects_concepts_and_the_initiatives_get_
     assert listed.stdout.index("Voorlezen op school") < listed.stdout.index("Tuinhulp gezocht")
     assert "lees@example.org" in listed.stdout and "Kinderen en jongeren" in listed.stdout
 
-    approved = doemee(database.url, "approve", str(older), DOEMEE_OUTBOX_DIR=str(outbox))
+    approved = doemee(database.url, "approve", str(older))
     assert approved.code == 0, approved.stderr
     assert f"Oproep {older} (\"Voorlezen op school\") is goedgekeurd" in approved.stdout
-    rejected = doemee(database.url, "reject", str(newer), "--reason", "Dit is betaald werk.",
-                      DOEMEE_OUTBOX_DIR=str(outbox))
+    assert "De e-mail aan lees@example.org staat klaar" in approved.stdout
+    rejected = doemee(database.url, "reject", str(newer), "--reason", "Dit is betaald werk.")
     assert rejected.code == 0, rejected.stderr
 
-    mails = {m["To"]: m for m in (email.message_from_bytes(p.read_bytes()) for p in outbox.iterdir())}
-    assert set(mails) == {"lees@example.org", "tuin@example.org"}
-    assert "De reden: Dit is betaald werk." in mails["tuin@example.org"].get_payload(decode=True).decode()
+    sent = {row.to_address: plain_text(row) for row in queued(database, "moderation")}
+    assert set(sent) == {"lees@example.org", "tuin@example.org"}
+    assert "De reden: Dit is betaald werk." in sent["tuin@example.org"]
     assert {o.title: o.status for o in opportunities(database).values()} == {
         "Voorlezen op school": "open", "Tuinhulp gezocht": "closed"}
     assert json.loads(doemee(database.url, "concepts", "--json").stdout) == []
@@ -54,9 +54,9 @@ def test_deciding_twice_or_on_an_unknown_id_is_exit_2_and_one_dutch_line(databas
         (["approve", str(opened)], f"Oproep {opened} wacht niet op controle: hij is al open."),
         (["reject", "424242"], "Oproep 424242 bestaat niet. Kijk met doemee concepts welke oproepen wachten."),
     ]:
-        result = doemee(database.url, *args, DOEMEE_OUTBOX_DIR=str(tmp_path))
+        result = doemee(database.url, *args)
         assert (result.code, result.error_lines) == (2, [expected])
-    assert list(tmp_path.iterdir()) == []
+    assert queued(database) == []
 
 
 @pytest.mark.parametrize("args", [["approve", "abc"], ["reject"], ["approve", "0"]])

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import email
-
 import pytest
 from sqlalchemy import select
 
 from doemee.storage.models import StaffMember, StaffRole, StaffToken
+from doemee.outbox import plain_text
 from tests.cli.runner import doemee
+from tests.support.outbox import queued
 
 
 def test_staff_add_creates_an_invitation_mails_it_and_prints_the_link_once(database, tmp_path):
-    outbox = tmp_path / "outbox"
     result = doemee(database.url, "staff", "add", "Sanne@Example.org", "--centre", "amsterdam", "--admin",
-                    DOEMEE_OUTBOX_DIR=str(outbox), DOEMEE_PUBLIC_URL="https://doemee.example.org")
+                    DOEMEE_PUBLIC_URL="https://doemee.example.org")
     assert result.code == 0, result.stderr
     links = [line for line in result.stdout.splitlines() if "/portaal/uitnodiging/" in line]
     assert len(links) == 1 and links[0].startswith("https://doemee.example.org/portaal/uitnodiging/")
     assert "sanne@example.org is uitgenodigd als beheerder" in result.stdout
-    [path] = outbox.iterdir()
-    mail = email.message_from_bytes(path.read_bytes())
-    assert mail["To"] == "sanne@example.org"
-    assert links[0] in mail.get_payload(decode=True).decode()
+    [mail] = queued(database, "staff-invite")
+    assert mail.to_address == "sanne@example.org"
+    assert links[0] in plain_text(mail)
     with database.session() as session:
         member = session.scalar(select(StaffMember))
         assert (member.email, member.role, member.password_hash, member.centre.slug) == (
@@ -36,16 +34,14 @@ def test_staff_add_creates_an_invitation_mails_it_and_prints_the_link_once(datab
     (["", "--centre", "utrecht"], "'' is geen goed e-mailadres. Voorbeeld: naam@vrijwilligerscentrum.nl."),
 ])
 def test_an_unknown_centre_or_a_bad_address_is_exit_2_and_one_dutch_line(database, tmp_path, args, expected):
-    result = doemee(database.url, "staff", "add", *args, DOEMEE_OUTBOX_DIR=str(tmp_path / "outbox"))
+    result = doemee(database.url, "staff", "add", *args)
     assert (result.code, result.error_lines, result.stdout) == (2, [expected], "")
-    assert not (tmp_path / "outbox").exists()
+    assert queued(database) == []
 
 
 def test_inviting_an_existing_member_again_is_exit_2(database, tmp_path):
-    first = doemee(database.url, "staff", "add", "sanne@example.org", "--centre", "utrecht",
-                   DOEMEE_OUTBOX_DIR=str(tmp_path))
-    again = doemee(database.url, "staff", "add", "SANNE@example.org", "--centre", "utrecht",
-                   DOEMEE_OUTBOX_DIR=str(tmp_path))
+    first = doemee(database.url, "staff", "add", "sanne@example.org", "--centre", "utrecht")
+    again = doemee(database.url, "staff", "add", "SANNE@example.org", "--centre", "utrecht")
     assert first.code == 0
     assert again.code == 2 and again.error_lines == [
         "sanne@example.org heeft al een account voor het portaal. "

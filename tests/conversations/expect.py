@@ -112,7 +112,7 @@ _KINDS: tuple[Kind, ...] = (
     Kind("goodbye", "says goodbye", (r"^doei\b", r"fijn dat je er was", r"je mag altijd terugkomen")),
     Kind("stopped", "stops the form on request",
          (r"ik stop met (zoeken|aanmelden)", r"^goed, ik stop\.", r"er is niets opgeslagen\.?$",
-          r"dan stuur ik je geen mail")),
+          r"dan stuur ik je geen mail", r"ik stuur geen link")),
     Kind("answers_pay", "answers whether volunteering is paid",
          (r"onbetaald", r"niet betaald", r"geen (geld|salaris|loon)\b", r"vergoeding")),
     # Forgetting.
@@ -157,6 +157,19 @@ _KINDS: tuple[Kind, ...] = (
     Kind("question_sent", "the question went to the centre, with who answers and how soon",
          (r"je vraag is verstuurd naar",)),
     Kind("question_cancelled", "nothing sent after a no", (r"ik stuur niets door\. je vraag is niet bewaard",)),
+    # An initiative's manage link (actions/manage_link_form.py): asked by mail address, never shown.
+    Kind("asks_manage_email", "asks the address the initiative's listing was posted with",
+         (r"waarmee je je vacature hebt aangemeld", r"dat lijkt me geen e-mailadres")),
+    Kind("manage_link_sent", "the same quiet answer whether or not the address is known",
+         (r"als dat adres bij ons bekend is, krijg je",)),
+    # Calling off one's own sign-up (actions/withdraw.py).
+    Kind("asks_withdraw_which", "asks which of the resident's sign-ups to call off",
+         (r"voor welke aanmelding wil je je afmelden", r"die aanmelding vind ik niet bij jou")),
+    Kind("asks_withdraw", "asks to confirm calling off one sign-up", (r"^wil je je afmelden\b", r"om je af te melden, of")),
+    Kind("withdrawn", "the sign-up is called off and the initiative will be told",
+         (r"je aanmelding( voor .+)? is gestopt",)),
+    Kind("withdraw_kept", "the sign-up stays after a no", (r"je aanmelding blijft staan", r"die aanmelding loopt niet meer")),
+    Kind("no_signups", "no running sign-up of this resident", (r"ik zie geen aanmelding van jou",)),
     # Trouble.
     Kind("apology", "a technical apology", (r"er gaat bij mij nu iets mis", r"er ging iets mis",
                                              r"ik kan je nu even niet helpen")),
@@ -170,6 +183,7 @@ QUESTIONS: frozenset[str] = frozenset({
     "asks_consent", "asks_forget", "asks_need_initiative", "asks_need_title", "asks_need_description",
     "asks_need_category", "asks_need_postcode", "asks_need_commitment", "asks_email", "asks_need_confirm",
     "asks_need_fix", "asks_alert_email", "asks_question_text", "asks_question_contact", "asks_question_consent",
+    "asks_manage_email", "asks_withdraw_which", "asks_withdraw",
 })
 
 # Never in any reply: an internal error, a template that was not filled, a Python None.

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import email
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.message import Message
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +17,9 @@ from doemee.email_alerts import Link, Requested, find_address, purge_unconfirmed
 from doemee.privacy import forget
 from doemee.settings import Settings
 from doemee.storage.models import AlertSubscription, EmailAlert
+from doemee.outbox_worker import deliver_due
 from tests.domain.factories import UTRECHT, make_opportunity
+from tests.support.outbox import mails
 
 CRITERIA = AlertCriteria(*UTRECHT, pc4="3511", interests=("groen",))
 SENDER = "web-0123456789abcdef0123456789abcdef"
@@ -30,18 +30,14 @@ CONSENT = "Ik wil een mail krijgen over nieuw vrijwilligerswerk."
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return replace(
-        Settings(), outbox_dir=tmp_path / "outbox", smtp_host=None, secret_key="test-secret",
+        Settings(), smtp_host=None, secret_key="test-secret",
         public_url="https://doemee.example.org",
     )
 
 
-def _mails(settings: Settings, kind: str) -> list[Message]:
+def _mails(database, kind: str) -> list[Message]:
     """The outbox's mails of one kind ("alert-confirm" or "alert"), oldest first."""
-    files = sorted(settings.outbox_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if settings.outbox_dir.exists() else []
-    chosen = [f for f in files if f.name.startswith("alert-confirm-")] if kind == "alert-confirm" else [
-        f for f in files if f.name.startswith("alert-") and not f.name.startswith("alert-confirm-")
-    ]
-    return [email.message_from_bytes(Path(f).read_bytes()) for f in chosen]
+    return list(mails(database, kind))
 
 
 def _token(link: str) -> str:
@@ -61,7 +57,7 @@ def _requested(database, now: datetime, sender: str = SENDER, address: str = ADD
 def _confirmed(database, settings, now: datetime) -> None:
     _requested(database, now)
     run_once(database, settings, now)
-    [mail] = _mails(settings, "alert-confirm")
+    [mail] = _mails(database, "alert-confirm")
     with database.session() as session:
         assert email_alerts.confirm(session, _token(_link_in(mail, "/meldingen/bevestig")), settings, now) is Link.DONE
 
@@ -87,7 +83,7 @@ def test_asking_stores_the_address_with_the_consent_and_mails_nothing_yet(databa
         assert (row.email, row.consent_text, row.confirmed_at) == (ADDRESS, CONSENT, None)
         assert abs(row.consented_at.replace(tzinfo=timezone.utc) - now) < timedelta(seconds=1)
     assert asked.outcome is Requested.MAIL_COMING
-    assert _mails(settings, "alert-confirm") == []
+    assert _mails(database, "alert-confirm") == []
 
 
 def test_nothing_but_the_confirmation_is_mailed_before_the_link_is_used(database, settings):
@@ -99,10 +95,10 @@ def test_nothing_but_the_confirmation_is_mailed_before_the_link_is_used(database
     run_once(database, settings, now)
     run_once(database, settings, now + timedelta(days=2))
 
-    [confirmation] = _mails(settings, "alert-confirm")
+    [confirmation] = _mails(database, "alert-confirm")
     assert confirmation["To"] == ADDRESS
     assert _link_in(confirmation, "/meldingen/bevestig").startswith("https://doemee.example.org/meldingen/bevestig?token=")
-    assert _mails(settings, "alert") == []
+    assert _mails(database, "alert") == []
 
 
 def test_a_pending_request_made_by_mail_is_neither_pushed_nor_shown_in_the_widget(database):
@@ -125,7 +121,7 @@ def test_a_telegram_subscription_keeps_its_pushes_until_the_mail_is_confirmed(da
         make_opportunity(session, created_at=now - timedelta(hours=1))
         assert [a.sender_id for a in due_alerts(session, now, channel="telegram")] == ["42"]
     run_once(database, settings, now)
-    [mail] = _mails(settings, "alert-confirm")
+    [mail] = _mails(database, "alert-confirm")
     with database.session() as session:
         email_alerts.confirm(session, _token(_link_in(mail, "/meldingen/bevestig")), settings, now)
     with database.session() as session:
@@ -142,7 +138,7 @@ def test_a_confirmed_address_gets_one_alert_mail_with_a_one_click_unsubscribe(da
     assert send_alerts(database, settings, now) == 1
     assert send_alerts(database, settings, now + timedelta(hours=1)) == 0
 
-    [mail] = _mails(settings, "alert")
+    [mail] = _mails(database, "alert")
     body = mail.get_payload(decode=True).decode()
     unsubscribe_link = _link_in(mail, "/meldingen/afmelden")
     assert mail["To"] == ADDRESS and "Onkruid wieden" in body
@@ -166,24 +162,25 @@ def test_two_senders_that_read_the_same_due_alert_mail_it_once(database, setting
     assert (first_claim, second_claim) == (True, False)
 
 
-def test_a_mail_that_could_not_be_delivered_goes_in_the_next_round(database, settings):
+def test_a_mail_that_could_not_be_delivered_stays_in_the_outbox_and_goes_in_a_later_round(database, settings):
     now = datetime.now(timezone.utc)
     _confirmed(database, settings, now - timedelta(hours=2))
     with database.session() as session:
         make_opportunity(session, created_at=now - timedelta(hours=1))
     unreachable = replace(settings, smtp_host="127.0.0.1", smtp_port=1)  # nothing listens there
 
-    assert send_alerts(database, unreachable, now) == 0
-    with database.session() as session:
-        assert session.scalar(select(AlertSubscription.last_sent_at)) is None
-    assert send_alerts(database, settings, now + timedelta(minutes=1)) == 1
+    assert send_alerts(database, unreachable, now) == 1
+    assert deliver_due(database, unreachable, now).retrying == 2  # the confirmation and the alert
+    assert send_alerts(database, settings, now + timedelta(minutes=1)) == 0  # claimed once, queued once
+    assert deliver_due(database, settings, now + timedelta(minutes=1)).kept == 2
+    assert len(_mails(database, "alert")) == 1
 
 
 def test_the_confirmation_link_works_once_and_then_says_so(database, settings):
     now = datetime.now(timezone.utc)
     _requested(database, now)
     run_once(database, settings, now)
-    token = _token(_link_in(_mails(settings, "alert-confirm")[0], "/meldingen/bevestig"))
+    token = _token(_link_in(_mails(database, "alert-confirm")[0], "/meldingen/bevestig"))
     with database.session() as session:
         assert email_alerts.confirmation_state(session, token, settings, now) is Link.OPEN
         assert email_alerts.confirm(session, token, settings, now) is Link.DONE
@@ -196,7 +193,7 @@ def test_a_confirmation_link_older_than_a_week_has_expired(database, settings):
     then = datetime.now(timezone.utc) - timedelta(days=8)
     _requested(database, then)
     run_once(database, settings, then)
-    token = _token(_link_in(_mails(settings, "alert-confirm")[0], "/meldingen/bevestig"))
+    token = _token(_link_in(_mails(database, "alert-confirm")[0], "/meldingen/bevestig"))
     with database.session() as session:
         assert email_alerts.confirm(session, token, settings, then + timedelta(days=8)) is Link.EXPIRED
         assert session.scalar(select(EmailAlert.confirmed_at)) is None
@@ -212,7 +209,7 @@ def test_an_altered_link_confirms_nothing(database, settings, tamper):
     now = datetime.now(timezone.utc)
     _requested(database, now)
     run_once(database, settings, now)
-    token = _token(_link_in(_mails(settings, "alert-confirm")[0], "/meldingen/bevestig"))
+    token = _token(_link_in(_mails(database, "alert-confirm")[0], "/meldingen/bevestig"))
     with database.session() as session:
         assert email_alerts.confirm(session, tamper(token), settings, now) is Link.INVALID
         assert session.scalar(select(EmailAlert.confirmed_at)) is None
@@ -235,7 +232,7 @@ def test_a_link_for_an_address_that_was_changed_works_no_more(database, settings
     now = datetime.now(timezone.utc)
     _requested(database, now)
     run_once(database, settings, now)
-    old = _token(_link_in(_mails(settings, "alert-confirm")[0], "/meldingen/bevestig"))
+    old = _token(_link_in(_mails(database, "alert-confirm")[0], "/meldingen/bevestig"))
     _requested(database, now, address="jan.nieuw@example.nl")
     with database.session() as session:
         assert email_alerts.confirm(session, old, settings, now) is Link.GONE
@@ -299,9 +296,9 @@ def test_one_address_gets_no_second_confirmation_mail_within_ten_minutes(databas
     _requested(database, now)
     _requested(database, now, sender="web-ffffffffffffffffffffffffffffffff")
     run_once(database, settings, now)
-    assert len(_mails(settings, "alert-confirm")) == 1
+    assert len(_mails(database, "alert-confirm")) == 1
     run_once(database, settings, now + timedelta(minutes=11))
-    assert len(_mails(settings, "alert-confirm")) == 2
+    assert len(_mails(database, "alert-confirm")) == 2
 
 
 def test_asking_again_straight_away_sends_no_second_mail(database, settings):
@@ -329,7 +326,7 @@ def test_the_log_never_holds_an_address_or_a_link(database, settings, caplog):
         with database.session() as session:
             make_opportunity(session, created_at=now - timedelta(hours=1))
         run_once(database, settings, now)
-    assert len(_mails(settings, "alert")) == 1
+    assert len(_mails(database, "alert")) == 1
     assert ADDRESS not in caplog.text and "token=" not in caplog.text
 
 

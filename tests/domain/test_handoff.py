@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -15,14 +14,16 @@ from doemee.attribution import centre_for_slug
 from doemee.privacy import forget
 from doemee.residents import Contact, get_or_create
 from doemee.settings import Settings
+from doemee.outbox import plain_text
 from doemee.storage.models import HandoffRequest, HandoffStatus, Resident, as_utc
+from tests.support.outbox import queued
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "een lange zin als wachtwoord"
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings(outbox_dir=tmp_path / "outbox", public_url="https://doemee.example.org")
+    return Settings(public_url="https://doemee.example.org")
 
 
 def member(session, tmp_path, address: str = "sanne@example.org", centre: str = "utrecht") -> int:
@@ -108,19 +109,19 @@ def test_marking_handled_records_who_and_when_and_another_centres_request_is_mis
     assert [q.id for q in handoff.handled_requests(db, utrecht)] == [own]
 
 
-def test_the_centres_active_staff_are_mailed_after_the_commit_with_only_a_link(database, tmp_path):
+def test_the_centres_active_staff_are_mailed_with_the_question_and_only_a_link(database, tmp_path):
     with database.session() as session:
         member(session, tmp_path)
         member(session, tmp_path, "amsterdam@example.org", "amsterdam")
-    outbox = tmp_path / "outbox"
-    for old in outbox.glob("*.eml"):
-        old.unlink()
+    with pytest.raises(RuntimeError), database.session() as session:
+        leave(session, tmp_path, question="Teruggedraaide vraag", contact="anna@example.org")
+        raise RuntimeError("rolled back")
+    assert queued(database, "staff-question") == []
     with database.session() as session:
         leave(session, tmp_path, question="Geheime vraag", contact="anna@example.org")
-        assert list(outbox.glob("staff-question-*.eml")) == []
-    [sent] = [email.message_from_bytes(p.read_bytes()) for p in outbox.glob("staff-question-*.eml")]
-    body = sent.get_payload(decode=True).decode()
-    assert sent["To"] == "sanne@example.org"
+    [sent] = queued(database, "staff-question")
+    body = plain_text(sent)
+    assert sent.to_address == "sanne@example.org"
     assert "https://doemee.example.org/portaal/hulpvragen" in body
     assert "Geheime vraag" not in body and "anna@example.org" not in body
 

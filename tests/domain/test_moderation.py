@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 import logging
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -13,6 +12,7 @@ from doemee.geo.index import get_geo_index
 from doemee.matching.engine import find
 from doemee.matching.query import SearchQuery
 from doemee.moderation import ModerationError, approve, list_concepts, notify_decision, reject
+from doemee.outbox import parsed, plain_text
 from doemee.needs import NeedDraft, post_need
 from doemee.settings import Settings
 from doemee.storage.models import Opportunity
@@ -112,21 +112,21 @@ def test_a_reason_is_one_line_and_a_huge_one_is_refused(db):
     assert reject(db, waiting.id, "  Te \x1b[31m vaag\nomschreven  ").reason == "Te [31m vaag omschreven"
 
 
-def test_the_initiative_gets_an_email_about_approval(db, tmp_path, caplog):
+def test_the_initiative_gets_an_email_about_approval(db, caplog):
     decision = approve(db, concept(db, "Voorlezen", contact_email="lees@example.org").id, now=NOW)
     with caplog.at_level(logging.INFO):
-        delivery = notify_decision(decision, replace(Settings(), outbox_dir=tmp_path, smtp_host=None))
-    message = email.message_from_bytes(delivery.outbox_file.read_bytes())
-    assert message["To"] == "lees@example.org"
+        row = notify_decision(db, decision, replace(Settings(), smtp_host=None))
+    message = parsed(row)
+    assert message["To"] == "lees@example.org" and row.centre_id == decision.centre_id
     assert "Voorlezen" in message["Subject"]
-    assert "staat nu in DoeMee" in message.get_payload(decode=True).decode()
+    assert "staat nu in DoeMee" in plain_text(row)
     assert "lees@example.org" not in caplog.text
 
 
-def test_a_rejection_email_gives_the_reason_and_whom_to_ask(db, tmp_path):
+def test_a_rejection_email_gives_the_reason_and_whom_to_ask(db):
     decision = reject(db, concept(db).id, "Geen adres in Nederland.")
-    settings = replace(Settings(), outbox_dir=tmp_path, smtp_host=None, handoff_contact="het centrum, 030 1")
-    body = email.message_from_bytes(notify_decision(decision, settings).outbox_file.read_bytes())
-    text = body.get_payload(decode=True).decode()
+    settings = replace(Settings(), smtp_host=None, handoff_contact="het centrum, 030 1")
+    row = notify_decision(db, decision, settings)
+    text = plain_text(row)
     assert "De reden: Geen adres in Nederland." in text and "het centrum, 030 1" in text
-    assert "niet in DoeMee" in body["Subject"]
+    assert "niet in DoeMee" in parsed(row)["Subject"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,14 +13,16 @@ from doemee import audit, staff
 from doemee.attribution import centre_for_slug
 from doemee.settings import Settings
 from doemee.staff import StaffError, TokenPurpose, TokenState
+from doemee.outbox import plain_text
 from doemee.storage.models import AuditEvent, LoginFailure, StaffMember, StaffSession, StaffToken
+from tests.support.outbox import queued, rows_in
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "een lange zin als wachtwoord"
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings(outbox_dir=tmp_path / "outbox", public_url="https://doemee.example.org")
+    return Settings(public_url="https://doemee.example.org")
 
 
 def member(db, tmp_path, address: str = "sanne@example.org", centre: str = "utrecht", admin: bool = False) -> int:
@@ -149,11 +150,11 @@ def test_a_password_reset_ends_every_session_and_is_mailed_only_to_a_real_accoun
     staff_id = member(db, tmp_path)
     sessions = [staff.start_session(db, staff_id, NOW) for _ in range(2)]
     staff.request_reset(db, "niemand@example.org", settings(tmp_path), NOW)
-    assert not (tmp_path / "outbox").exists()
+    assert rows_in(db, "staff-reset") == []
     staff.request_reset(db, "SANNE@example.org", settings(tmp_path), NOW)
-    [mail] = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "outbox").iterdir()]
-    assert mail["To"] == "sanne@example.org"
-    link = next(line for line in mail.get_payload(decode=True).decode().splitlines() if "/portaal/wachtwoord/" in line)
+    [mail] = rows_in(db, "staff-reset")
+    assert mail.to_address == "sanne@example.org" and mail.centre_id == centre_for_slug(db, "utrecht").id
+    link = next(line for line in plain_text(mail).splitlines() if "/portaal/wachtwoord/" in line)
     token = link.rsplit("/", 1)[1]
 
     assert staff.token_state(db, token, TokenPurpose.RESET, NOW + timedelta(hours=1, seconds=1)) is TokenState.EXPIRED
@@ -195,7 +196,7 @@ def _need():
     )
 
 
-def test_a_new_concept_is_mailed_to_the_active_staff_of_its_centre_after_it_is_stored(database, tmp_path):
+def test_a_new_concept_is_mailed_to_the_active_staff_of_its_centre_with_the_concept(database, tmp_path):
     from doemee.geo.index import get_geo_index
     from doemee.needs import post_need
 
@@ -203,15 +204,15 @@ def test_a_new_concept_is_mailed_to_the_active_staff_of_its_centre_after_it_is_s
         member(session, tmp_path)
         member(session, tmp_path, "amsterdam@example.org", "amsterdam")
         staff.invite(session, "nog-niet@example.org", "utrecht", False, settings(tmp_path), now=NOW)
-    outbox = tmp_path / "outbox"
-    for old in outbox.glob("*.eml"):
-        old.unlink()
+    with pytest.raises(RuntimeError), database.session() as session:
+        post_need(session, get_geo_index(), _need(), settings(tmp_path))
+        raise RuntimeError("rolled back")
+    assert queued(database, "staff-concept") == []  # a concept taken back takes its mails along
     with database.session() as session:
         posted = post_need(session, get_geo_index(), _need(), settings(tmp_path))
-        assert list(outbox.glob("staff-concept-*.eml")) == []  # nothing before the commit
-    [sent] = [email.message_from_bytes(p.read_bytes()) for p in outbox.glob("staff-concept-*.eml")]
-    assert sent["To"] == "sanne@example.org"
-    assert f"https://doemee.example.org/portaal/concepten/{posted.opportunity_id}" in sent.get_payload(decode=True).decode()
+    [sent] = queued(database, "staff-concept")
+    assert sent.to_address == "sanne@example.org"
+    assert f"https://doemee.example.org/portaal/concepten/{posted.opportunity_id}" in plain_text(sent)
 
 
 def test_a_mail_server_that_is_down_never_loses_the_concept(database, tmp_path):
@@ -228,12 +229,13 @@ def test_a_mail_server_that_is_down_never_loses_the_concept(database, tmp_path):
         posted = post_need(session, get_geo_index(), _need(), down)
     with database.session() as session:
         assert session.get(Opportunity, posted.opportunity_id).status == "concept"
+    assert [row.to_address for row in queued(database, "staff-concept")] == ["sanne@example.org"]
 
 
 def test_at_most_three_reset_mails_an_hour_go_to_one_member(db, tmp_path):
     member(db, tmp_path)
     for minute in range(5):
         staff.request_reset(db, "sanne@example.org", settings(tmp_path), NOW + timedelta(minutes=minute))
-    assert len(list((tmp_path / "outbox").glob("staff-reset-*.eml"))) == 3
+    assert len(rows_in(db, "staff-reset")) == 3
     staff.request_reset(db, "sanne@example.org", settings(tmp_path), NOW + timedelta(minutes=61))
-    assert len(list((tmp_path / "outbox").glob("staff-reset-*.eml"))) == 4
+    assert len(rows_in(db, "staff-reset")) == 4

@@ -140,6 +140,19 @@ def test_filters_by_status_category_and_place_combine(db, centres):
     assert vacancies.status_counts(db, {utrecht}) == {"concept": 0, "open": 2, "paused": 1, "filled": 0, "closed": 0}
 
 
+def test_a_total_taken_from_the_status_counts_equals_a_counted_one(db, centres):
+    utrecht = centres["utrecht"]
+    listing(db, utrecht, title="Open groen", category="groen")
+    listing(db, utrecht, title="Gepauzeerd groen", category="groen", status="paused")
+    listing(db, utrecht, title="Open taal", category="taal", place="Zeist")
+    listing(db, centres["amsterdam"], title="Elders")
+    counts = vacancies.status_counts(db, {utrecht})
+    for filters in ({}, {"status": "open"}, {"status": Status.PAUSED}, {"status": "filled"}, {"status": "niets"},
+                    {"category": "taal"}, {"status": "open", "place": "Zeist"}, {"text": "groen"}):
+        counted = vacancies.find(db, {utrecht}, per_page=1, **filters)
+        assert vacancies.find(db, {utrecht}, per_page=1, counts=counts, **filters) == counted, filters
+
+
 def test_pages_count_the_whole_result_and_a_page_past_the_end_is_the_last(db, centres):
     utrecht = centres["utrecht"]
     for n in range(7):

@@ -19,7 +19,7 @@ import unicodedata
 import pytest
 import yaml
 
-from doemee import messages
+from doemee import initiative_messages, messages
 from doemee.categories import LABELS
 from scripts.stack import ROOT
 from tests.conversations import corpus, expect
@@ -192,6 +192,19 @@ def _current_wording() -> list[tuple[str, str]]:
         ("question_sent", messages.question_stored("Centrum", messages.ANSWER_WITHIN, "email")),
         ("question_cancelled", messages.QUESTION_CANCELLED),
         ("stopped", r["utter_question_stopped"]),
+        ("asks_manage_email", initiative_messages.REQUEST_ASK_EMAIL_CHAT),
+        ("asks_manage_email", initiative_messages.REQUEST_BAD_EMAIL_CHAT),
+        ("manage_link_sent", initiative_messages.REQUEST_ANSWER_CHAT),
+        ("stopped", r["utter_manage_link_stopped"]),
+        ("asks_withdraw_which", messages.WITHDRAW_WHICH),
+        ("asks_withdraw_which", messages.WITHDRAW_UNKNOWN),
+        ("asks_withdraw", messages.withdraw_confirm("Taalmaatje", "Buurthuis")),
+        ("withdrawn", messages.followup_withdrawn("Buurthuis", "Taalmaatje")),
+        ("asks_withdraw", messages.WITHDRAW_YES_OR_NO),
+        ("withdraw_kept", messages.WITHDRAW_KEPT),
+        ("withdraw_kept", messages.WITHDRAW_GONE),
+        ("withdraw_kept", r["utter_withdraw_stopped"]),
+        ("no_signups", messages.WITHDRAW_NONE),
         ("apology", messages.SORRY_TECHNICAL),
     ]
 
@@ -224,6 +237,11 @@ def test_kinds_that_must_not_be_confused():
         (messages.ASK_QUESTION_CONTACT, {"asks_contact", "asks_email", "asks_alert_email"}),
         (messages.question_consent("Centrum", "email", "sanne@example.org"), {"asks_consent", "asks_contact"}),
         (messages.question_offer("Centrum"), {"asks_question_text", "asks_contact"}),
+        (initiative_messages.REQUEST_ASK_EMAIL_CHAT, {"asks_email", "asks_alert_email", "asks_contact"}),
+        (initiative_messages.REQUEST_ANSWER_CHAT, {"alerts_subscribed", "need_saved"}),
+        (messages.withdraw_confirm("Taalmaatje", "Buurthuis"), {"asks_which", "asks_consent", "alerts_stopped"}),
+        (messages.WITHDRAW_WHICH, {"asks_which"}),
+        (messages.followup_withdrawn("Buurthuis", "Taalmaatje"), {"stopped", "signup_declined", "alerts_stopped"}),
     ]
     for sentence, never in pairs:
         assert not expect.kinds_of([{"text": sentence}]) & never, sentence

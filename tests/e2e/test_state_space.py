@@ -85,6 +85,11 @@ ALERTS = ("ik woon in 3512 en wil iets met ouderen doen", "mail me als er iets n
 # The search places the resident in Utrecht's region, so the handoff can offer Utrecht's question form.
 QUESTION = ("ik woon in 3512 en wil iets met ouderen doen", "kan ik een mens spreken?", "click:Stel je vraag#1")
 ASKED = "Mag ik mijn hond meenemen als ik help?"
+MANAGE = ("ik wil mijn vacature aanpassen",)
+SIGNED_UP = SIGNUP + ("Sanne", "sanne@example.org", "ja")
+# A second sign-up from the next page of results, for the question which one to call off.
+TWO_SIGNUPS = RESULTS + ("click:Aanmelden#1", "Sanne", "sanne@example.org", "ja", "meer", "click:Aanmelden#1",
+                         "when:asks_name:Sanne", "when:asks_contact:sanne@example.org", "ja")
 
 STATES: tuple[State, ...] = (
     State("start", (), (), tags=frozenset({"open"})),
@@ -140,6 +145,13 @@ STATES: tuple[State, ...] = (
     State("question.consent", QUESTION + (ASKED, "anna@example.org"), ("asks_question_consent",), form="question",
           slot="question_consent", question=("asks_question_consent",), shown=3, searched=True,
           tags=frozenset({"yes_no"})),
+    State("manage.email", MANAGE, ("asks_manage_email",), form="manage_link", slot="manage_email",
+          question=("asks_manage_email",)),
+    State("withdraw.which", TWO_SIGNUPS + ("ik wil me afmelden",), ("asks_withdraw_which",), form="withdraw",
+          slot="withdraw_id", question=("asks_withdraw_which",), shown=3, searched=True, replay=True),
+    State("withdraw.confirm", SIGNED_UP + ("ik wil me afmelden",), ("asks_withdraw",), form="withdraw",
+          slot="withdraw_confirmed", question=("asks_withdraw",), shown=3, searched=True,
+          tags=frozenset({"yes_no"}), replay=True),
 )
 
 # What comes after a fitting answer to each slot's question.
@@ -159,10 +171,12 @@ NEXT: dict[str, tuple[str, ...]] = {
     "alert_email": ("alerts_subscribed",),
     "question_text": ("asks_question_contact",),
     "question_contact": ("asks_question_consent",),
+    "manage_email": ("manage_link_sent",),
+    "withdraw_id": ("asks_withdraw",),
 }
 
 # Replies that change something for good; never the answer unless the case expects them.
-FINAL = ("signed_up", "forgotten", "need_saved", "alerts_subscribed", "question_sent")
+FINAL = ("signed_up", "forgotten", "need_saved", "alerts_subscribed", "question_sent", "manage_link_sent", "withdrawn")
 
 
 # --- probes ----------------------------------------------------------------------------------------
@@ -195,8 +209,11 @@ PROBES: tuple[Probe, ...] = (
     _probe("greet", "hallo", "greet", interrupts=True),
     _probe("goodbye", "doei", "goodbye"),
     _probe("thank", "dank je wel", "welcome", interrupts=True),
-    _probe("affirm", "ja", answers=("consent", "forget_confirmed", "need_confirmed", "question_consent")),
-    _probe("deny", "nee", answers=("consent", "forget_confirmed", "question_consent"), maybe=("need_confirmed",)),
+    _probe("affirm", "ja", answers=("consent", "forget_confirmed", "need_confirmed", "question_consent",
+                                    "withdraw_confirmed")),
+    # A no while asked which sign-up to call off ends that form too (withdraw_confirmed: false).
+    _probe("deny", "nee", answers=("consent", "forget_confirmed", "question_consent", "withdraw_confirmed"),
+           maybe=("need_confirmed",)),
     _probe("help", "hoe werkt dit eigenlijk?", "help", interrupts=True),
     _probe("bot_challenge", "ben jij een robot?", "bot", interrupts=True),
     _probe("ask_privacy", "wat doen jullie met mijn gegevens?", "privacy", interrupts=True),
@@ -215,9 +232,13 @@ PROBES: tuple[Probe, ...] = (
     _probe("forget_me", "vergeet mij", "asks_forget"),
     _probe("human_handoff", "kan ik een mens spreken?", "handoff", interrupts=True),
     _probe("out_of_scope", "wat voor weer wordt het morgen?", "out_of_scope", interrupts=True),
+    _probe("manage_listing", "ik wil mijn vacature aanpassen", "asks_manage_email"),
+    # With one sign-up it is picked at once.
+    _probe("withdraw_signup", "ik wil me afmelden voor het vrijwilligerswerk", maybe=("withdraw_id",)),
     # Values typed as residents type them.
     _probe("first_name", "Sanne", answers=("first_name",), maybe=("need_initiative",)),
-    _probe("email", "sanne@example.org", answers=("contact", "need_email", "alert_email", "question_contact"),
+    _probe("email", "sanne@example.org", answers=("contact", "need_email", "alert_email", "question_contact",
+                                                  "manage_email"),
            maybe=("question_contact_kind",)),
     _probe("phone", "06 12345678", answers=("contact", "question_contact"), maybe=("question_contact_kind",)),
     _probe("postcode", "3511", answers=("location", "need_postcode")),
@@ -228,7 +249,8 @@ PROBES: tuple[Probe, ...] = (
 )
 
 TASKS = frozenset({"search_opportunities", "inform", "more_results", "more_info", "change_search", "sign_up",
-                   "post_need", "subscribe_alerts", "unsubscribe_alerts"})
+                   "post_need", "subscribe_alerts", "unsubscribe_alerts", "manage_listing", "withdraw_signup"})
+WITHDRAW_START = ("asks_withdraw", "asks_withdraw_which", "no_signups")
 OPEN_REPLIES = ("help", "greet", "fallback", "anything_else", "asks_location", "asks_interest")
 SIGNUP_START = ("asks_which", "asks_name", "asks_contact", "asks_consent")
 
@@ -278,6 +300,15 @@ def _in_form(state: State, probe: Probe) -> TurnCheck:
             return _check(("need_saved", "need_rejected"))
         if probe.id == "deny":
             return _check(("asks_need_fix", "stopped"))
+    if slot == "withdraw_confirmed":
+        if probe.id == "affirm":
+            return _check(("withdrawn",))
+        if probe.id == "deny":
+            return _check(("withdraw_kept",))
+    if probe.id == "manage_listing":
+        return _check(question + ("asks_manage_email",))
+    if probe.id == "withdraw_signup":
+        return _check(question + WITHDRAW_START)
     if slot == "forget_confirmed":
         if probe.id == "affirm":
             return _check(("forgotten",))
@@ -288,7 +319,7 @@ def _in_form(state: State, probe: Probe) -> TurnCheck:
             return _check(question + ("forget_cancelled",) + _outside_forms(state, probe).expect)
         return _check(question + ("forget_cancelled",))
     if probe.id in ("deny", "unsubscribe_alerts"):
-        return _check(("stopped", "signup_declined", "alerts_stopped") + question)
+        return _check(("stopped", "signup_declined", "alerts_stopped", "withdraw_kept") + question)
     if probe.id == "post_need":
         return _check(("need_intro", "asks_need_initiative") + question + (NEXT[slot] if fits else ()))
     if probe.id == "subscribe_alerts":
@@ -348,6 +379,8 @@ def _outside_forms(state: State, probe: Probe) -> TurnCheck:
         return _check(("alerts_need_search", "asks_location"))
     if probe.id == "unsubscribe_alerts":
         return _check(("alerts_stopped",))
+    if probe.id == "withdraw_signup":
+        return _check(("asks_withdraw",) if "done" in state.tags else ("no_signups",))
     if probe.id in ("first_name", "email", "phone"):
         # Someone who wants to sign up: ask which one (or go on with the one on screen).
         if not state.shown:

@@ -20,7 +20,7 @@ def seeded_stack(folder: Path, extra_env: dict[str, str] | None = None, **option
     """A started stack whose database in `folder` holds the demo data (`doemee setup`).
 
     Skips the test without a trained model: Rasa cannot start without one.
-    E-mails go to an outbox in `folder`; `options` pick the services.
+    E-mails stay in the database's outbox (no SMTP); `options` pick the services.
     """
     if not has_model():
         pytest.skip("no trained Rasa model in models/ (run `make model`)")
@@ -29,7 +29,7 @@ def seeded_stack(folder: Path, extra_env: dict[str, str] | None = None, **option
         database_url=database_url,
         tracker_db=folder / "tracker.db",
         log_dir=folder / "log",
-        extra_env={"DOEMEE_OUTBOX_DIR": str(folder / "outbox"), **(extra_env or {})},
+        extra_env=dict(extra_env or {}),
         **options,
     )
     try:

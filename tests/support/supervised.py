@@ -30,7 +30,6 @@ def main(folder: Path, telegram_api_url: str) -> int:
         with_telegram=True,
         restart=TEST_RESTART,
         extra_env={
-            "DOEMEE_OUTBOX_DIR": str(folder / "outbox"),
             "DOEMEE_RATE_PER_IP": "100000",
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
             "DOEMEE_TELEGRAM_API_URL": telegram_api_url,

@@ -60,3 +60,13 @@ def test_retry_keeps_the_original_request_object():
 
 def test_stop_alerts_needs_no_stored_state():
     assert CallbackStore().resolve(CallbackStore.stop_alerts()).kind is Kind.STOP_ALERTS
+
+
+def test_follow_up_answers_travel_inside_the_button_and_odd_ones_resolve_to_nothing():
+    store = CallbackStore()
+    for answer in ("yes", "no", "not_needed"):
+        data = CallbackStore.follow_up(2_147_483_647, answer)
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES
+        assert (store.resolve(data).kind, store.resolve(data).value) == (Kind.FOLLOW_UP, (2_147_483_647, answer))
+    for odd in ("f:", "f:12", "f:12:", "f:12:q", "f:-1:y", "f:١٢:y", "f:1e3:y", "f:123456789012:y", "f: 1:y"):
+        assert store.resolve(odd) is None, odd

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email
 import re
 import time
 from dataclasses import replace
@@ -30,6 +29,7 @@ from doemee.storage.models import AlertSubscription, Centre, EmailAlert, Handoff
 from tests.actions.conftest import make_tracker, run
 from tests.actions.test_search import _search_slots
 from tests.domain.factories import UTRECHT, make_opportunity
+from tests.support.outbox import mails
 from tests.web.conftest import SENDER, free_port, serve
 
 PUBLIC = "https://doemee.example.org"
@@ -39,9 +39,8 @@ FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)">')
 
 @pytest.fixture
 def mail_env(database, monkeypatch, tmp_path):
-    """The actions and the gateway share one database, outbox, signing key and public address."""
+    """The actions and the gateway share one database (with its outbox), signing key and public address."""
     monkeypatch.setenv("DOEMEE_DATABASE_URL", database.url)
-    monkeypatch.setenv("DOEMEE_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.setenv("DOEMEE_SECRET_KEY", "test-secret")
     monkeypatch.setenv("DOEMEE_PUBLIC_URL", PUBLIC)
     monkeypatch.delenv("DOEMEE_SMTP_HOST", raising=False)
@@ -64,13 +63,8 @@ def gateway(mail_env, database):
         yield app, url
 
 
-def _mails(settings, confirmations: bool) -> list[Message]:
-    folder = settings.outbox_dir
-    files = sorted(folder.glob("alert-*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
-    return [
-        email.message_from_bytes(f.read_bytes()) for f in files
-        if f.name.startswith("alert-confirm-") == confirmations
-    ]
+def _mails(database, confirmations: bool) -> list[Message]:
+    return list(mails(database, "alert-confirm" if confirmations else "alert"))
 
 
 def _link(message: Message, path: str, base: str) -> str:
@@ -99,7 +93,7 @@ async def test_from_the_chat_to_one_alert_mail_and_a_working_unsubscribe(gateway
     app, base = gateway
     said = await _ask_by_chat()
     assert ADDRESS in said
-    [confirmation] = _mails(mail_env, confirmations=True)
+    [confirmation] = _mails(database, confirmations=True)
     confirm_url = _link(confirmation, "/meldingen/bevestig", base)
 
     # Opening the link (as a mail scanner does) only shows the button.
@@ -115,7 +109,7 @@ async def test_from_the_chat_to_one_alert_mail_and_a_working_unsubscribe(gateway
     await app.state.mailer.run_once()
     await app.state.mailer.run_once()
 
-    [alert] = _mails(mail_env, confirmations=False)
+    [alert] = _mails(database, confirmations=False)
     assert alert["To"] == ADDRESS and "Onkruid wieden in de buurttuin" in alert.get_payload(decode=True).decode()
     unsubscribe_url = _link(alert, "/meldingen/afmelden", base)
     assert alert["List-Unsubscribe"] == f"<{unsubscribe_url.replace(base, PUBLIC)}>"
@@ -129,7 +123,7 @@ async def test_from_the_chat_to_one_alert_mail_and_a_working_unsubscribe(gateway
         make_opportunity(session, title="Nog een tuin", created_at=datetime.now(timezone.utc))
     app.state.mailer.clock = lambda: datetime.now(timezone.utc) + timedelta(days=2)
     await app.state.mailer.run_once()
-    assert len(_mails(mail_env, confirmations=False)) == 1
+    assert len(_mails(database, confirmations=False)) == 1
 
 
 def _pending(database, settings, now: datetime | None = None) -> str:
@@ -139,7 +133,7 @@ def _pending(database, settings, now: datetime | None = None) -> str:
     with database.session() as session:
         asked = request(session, "web", SENDER, criteria, ADDRESS, "toestemming", moment)
     assert send_confirmation(database, asked.email_alert_id, settings, moment)
-    [mail] = _mails(settings, confirmations=True)
+    [mail] = _mails(database, confirmations=True)
     return _link(mail, "/meldingen/bevestig", "")
 
 
@@ -251,7 +245,7 @@ def test_the_gateway_runs_the_alert_sender_by_itself(mail_env, database, client)
         while app.state.mailer.rounds < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
     assert app.state.mailer.rounds >= 1
-    assert len(_mails(mail_env, confirmations=True)) == 1  # the link the chat could not send went in the round
+    assert len(_mails(database, confirmations=True)) == 1  # the link the chat could not send went in the round
 
 
 def test_make_run_sends_alert_mails_every_minute_by_default():

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import email
 import secrets
 from email.message import Message
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from doemee import messages
+from doemee.storage.database import Database
+from tests.support.outbox import mails
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +24,11 @@ def chat(stack, who: str, text: str) -> list[str]:
 
 
 def confirmation_to(stack, address: str) -> Message:
-    outbox = Path(stack.extra_env["DOEMEE_OUTBOX_DIR"])
-    mails = [email.message_from_bytes(p.read_bytes()) for p in outbox.glob("alert-confirm-*.eml")]
-    [mail] = [m for m in mails if m["To"] == address]
+    database = Database(stack.database_url)
+    try:
+        [mail] = [m for m in mails(database, "alert-confirm") if m["To"] == address]
+    finally:
+        database.dispose()
     return mail
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,13 +11,24 @@ import pytest
 from sqlalchemy import select
 
 from bot.web import portal
-from doemee import audit, staff
+from doemee import audit, outbox, staff
 from doemee import staff_messages as text
 from doemee.attribution import centre_for_slug
 from doemee.settings import Settings
-from doemee.storage.models import AuditEvent, HandoffRequest, HandoffStatus, Opportunity, StaffSession
+from doemee.storage.models import (
+    AuditEvent,
+    HandoffRequest,
+    HandoffStatus,
+    MailStatus,
+    Opportunity,
+    OutboxMail,
+    SignUp,
+    StaffMember,
+    StaffSession,
+)
 from tests.cli.runner import doemee
 from tests.domain.factories import make_opportunity
+from tests.support.outbox import bodies, plain_mail
 
 PASSWORD = "een lange zin als wachtwoord"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -51,7 +60,7 @@ class Portal:
 
 @pytest.fixture
 def mail_settings(tmp_path) -> Settings:
-    return Settings(outbox_dir=tmp_path / "outbox", secret_key="geheim" * 8, public_url="http://portaal.test")
+    return Settings(secret_key="geheim" * 8, public_url="http://portaal.test")
 
 
 @pytest.fixture
@@ -70,14 +79,6 @@ def browsers(gateway):
     yield new
     for one in opened:
         one.close()
-
-
-def mailed(outbox: Path, pattern: str) -> list[Path]:
-    """The mails the portal sent after answering (in the background), once they are there."""
-    deadline = time.monotonic() + 10
-    while not list(outbox.glob(pattern)) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return list(outbox.glob(pattern))
 
 
 def path_of(link: str) -> str:
@@ -101,8 +102,7 @@ def concept_in(database, centre: str, title: str) -> int:
 def test_invited_by_the_command_line_a_member_sets_a_password_logs_in_sees_today_and_logs_out(
     database, browsers, tmp_path,
 ):
-    invited = doemee(database.url, "staff", "add", "sanne@example.org", "--centre", "utrecht",
-                     DOEMEE_OUTBOX_DIR=str(tmp_path / "cli-outbox"))
+    invited = doemee(database.url, "staff", "add", "sanne@example.org", "--centre", "utrecht")
     assert invited.code == 0, invited.stderr
     link = next(line for line in invited.stdout.splitlines() if "/portaal/uitnodiging/" in line)
     concept_in(database, "utrecht", "Voorlezen op school")
@@ -183,8 +183,7 @@ def test_a_password_reset_ends_the_sessions_that_were_open(database, mail_settin
     asked = phone.post("/portaal/wachtwoord-vergeten", {"email": "sanne@example.org"})
     nobody = phone.post("/portaal/wachtwoord-vergeten", {"email": "niemand@example.org"})
     assert text.RESET_ANSWER in asked.text and text.RESET_ANSWER in nobody.text
-    [sent] = mailed(mail_settings.outbox_dir, "staff-reset-*.eml")
-    body = email.message_from_bytes(sent.read_bytes()).get_payload(decode=True).decode()
+    [body] = bodies(database, "staff-reset")
     link = next(line for line in body.splitlines() if "/portaal/wachtwoord/" in line)
 
     short = phone.post(path_of(link), {"password": "kort", "password_again": "kort"})
@@ -317,7 +316,9 @@ def test_the_isolation_test_knows_the_concept_routes():
     paths = {path for _, path in _staff_routes()}
     assert {"/portaal/concepten/{id}", "/portaal/concepten/{id}/goedkeuren", "/portaal/concepten/{id}/afwijzen",
             "/portaal/concepten/{id}/bewerken", "/portaal/vandaag", "/portaal/concepten",
-            "/portaal/hulpvragen", "/portaal/hulpvragen/{id}/afgehandeld"} <= paths
+            "/portaal/hulpvragen", "/portaal/hulpvragen/{id}/afgehandeld", "/portaal/team",
+            "/portaal/team/{id}/uitzetten", "/portaal/team/{id}/aanzetten", "/portaal/privacy",
+            "/portaal/post", "/portaal/post/{id}", "/portaal/post/{id}/opnieuw"} <= paths
 
 
 def question_in(database, centre: str, question: str) -> int:
@@ -329,6 +330,39 @@ def question_in(database, centre: str, question: str) -> int:
         return leave_question(session, centre_row, question, "inwoner@example.org").request_id
 
 
+def failed_mail_in(database, centre: str, subject: str) -> int:
+    """A mail of `centre` that could not be sent; its id is what /portaal/post/{id} takes."""
+    with database.session() as session:
+        row = outbox.queue(session, plain_mail("initiatief@example.org", subject), kind="moderation",
+                           centre_id=centre_for_slug(session, centre).id)
+        row.status, row.attempts, row.last_error = MailStatus.FAILED, 6, "SMTPConnectError"
+        return row.id
+
+
+def api_key_in(database, centre: str, name: str) -> int:
+    """An API key of `centre`; its id is what /portaal/api/{id}/intrekken takes."""
+    from doemee import api_keys
+
+    with database.session() as session:
+        centre_id = centre_for_slug(session, centre).id
+        return api_keys.create(session, {centre_id}, centre_id, name, None).view.id
+
+
+def unanswered_sign_up_in(database, centre: str, title: str) -> int:
+    """A sign-up whose resident told `centre` nobody called; its id is what /portaal/vandaag/aanmeldingen/{id} takes."""
+    from doemee.storage.models import FollowUpAnswer
+
+    with database.session() as session:
+        opportunity = make_opportunity(session, title=title)
+        opportunity.centre_id = centre_for_slug(session, centre).id
+        now = datetime.now(timezone.utc)
+        row = SignUp(opportunity_id=opportunity.id, consent_text="ok", created_at=now - timedelta(days=11),
+                     resident_asked_at=now, resident_answer=FollowUpAnswer.NO, answered_at=now)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
 def test_a_member_of_centre_a_gets_404_for_everything_of_centre_b_and_sees_nothing_of_it(
     database, mail_settings, browsers,
 ):
@@ -336,6 +370,12 @@ def test_a_member_of_centre_a_gets_404_for_everything_of_centre_b_and_sees_nothi
     own = concept_in(database, "utrecht", "Oproep van Utrecht")
     other = concept_in(database, "amsterdam", "Geheime oproep van Amsterdam")
     other_question = question_in(database, "amsterdam", "Geheime vraag aan Amsterdam")
+    other_member = member(database, mail_settings, "geheim-lid@example.org", "amsterdam")
+    other_mail = failed_mail_in(database, "amsterdam", "Geheime post")
+    other_key = api_key_in(database, "amsterdam", "Geheime sleutel van Amsterdam")
+    other_sign_up = unanswered_sign_up_in(database, "amsterdam", "Geheime aanmelding van Amsterdam")
+    other_of = {"/portaal/hulpvragen/": other_question, "/portaal/team/": other_member, "/portaal/post/": other_mail,
+                "/portaal/api/": other_key, "/portaal/vandaag/aanmeldingen/": other_sign_up}
     me = browsers()
     me.login("a@example.org")
     csrf = me.csrf("/portaal/vandaag")
@@ -345,9 +385,12 @@ def test_a_member_of_centre_a_gets_404_for_everything_of_centre_b_and_sees_nothi
             if method == "GET":
                 page = me.http.get(path)
                 assert page.status_code in (200, 303) and "Geheime oproep" not in page.text, path
-                assert "Geheime vraag" not in page.text, path
+                assert "Geheime vraag" not in page.text and "geheim-lid" not in page.text, path
+                assert "Geheime post" not in page.text and "Geheime sleutel" not in page.text, path
+                assert "Geheime aanmelding" not in page.text, path
             continue
-        url = path.replace("{id}", str(other_question if path.startswith("/portaal/hulpvragen/") else other))
+        target = next((found for prefix, found in other_of.items() if path.startswith(prefix)), other)
+        url = path.replace("{id}", str(target))
         if method == "GET":
             answer = me.http.get(url)
         else:
@@ -362,6 +405,9 @@ def test_a_member_of_centre_a_gets_404_for_everything_of_centre_b_and_sees_nothi
         assert (stored.status, stored.title) == ("concept", "Geheime oproep van Amsterdam")
         assert session.get(Opportunity, own).status == "concept"
         assert session.get(HandoffRequest, other_question).status is HandoffStatus.OPEN
+        assert session.get(StaffMember, other_member).active
+        assert session.get(OutboxMail, other_mail).status is MailStatus.FAILED
+        assert session.get(SignUp, other_sign_up).centre_handled_at is None
 
 
 def test_an_admin_sees_and_handles_the_concepts_of_every_centre(database, mail_settings, browsers):
@@ -405,8 +451,8 @@ def test_approving_needs_the_whole_checklist_and_rejecting_needs_a_reason(databa
 
     rejected = me.post(f"{page}/afwijzen", {"reason": "Dit is betaald werk."}, csrf_from=page)
     assert rejected.headers["location"] == "/portaal/concepten?gedaan=afgewezen"
-    [notice] = list(mail_settings.outbox_dir.glob("moderation-*.eml"))
-    assert "Dit is betaald werk." in email.message_from_bytes(notice.read_bytes()).get_payload(decode=True).decode()
+    [notice] = bodies(database, "moderation")
+    assert "Dit is betaald werk." in notice
     again = me.post(f"{page}/goedkeuren", {}, csrf_from="/portaal/vandaag")
     assert again.status_code in (400, 409)
     with database.session() as session:
@@ -436,7 +482,7 @@ def test_a_moderator_edits_a_concept_before_approving_it(database, mail_settings
 
 def test_the_portal_answers_in_dutch_when_the_database_is_gone(make_gateway, tmp_path):
     base = make_gateway(database_url=f"sqlite:///{tmp_path / 'missing' / 'no.db'}", email_alert_interval_seconds=0,
-                        mail=Settings(outbox_dir=tmp_path, secret_key="x" * 40))
+                        mail=Settings(secret_key="x" * 40))
     Path(tmp_path / "missing").mkdir(exist_ok=True)
     with httpx.Client(base_url=base, trust_env=False) as http:
         http.cookies.set("doemee_portaal", "iets", path="/portaal")

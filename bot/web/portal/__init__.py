@@ -1,4 +1,4 @@
-"""The staff portal under /portaal: login, Vandaag, Concepten, Hulpvragen, Vacatures, CSV and Cijfers.
+"""The staff portal under /portaal: login, Vandaag, Concepten, Hulpvragen, Vacatures, CSV, Cijfers, Post, Team, Privacy.
 
 Importing a page module registers its routes; `routes()` lists them all,
 for the gateway and for the test that tries every route across centres.
@@ -10,10 +10,14 @@ from starlette.routing import Route
 
 from bot.web.portal import (  # noqa: F401  (registers their routes)
     account,
+    api_keys,
     concepts,
     exchange,
     figures,
+    mail,
+    privacy,
     questions,
+    team,
     today,
     vacancies,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -121,10 +120,6 @@ async def forgot(request: Request, form: Form | None) -> Response:
         return render_page(request, None, "portal/forgot.html", done=False, csrf_token=anonymous_token(request))
     email = form.get("email")
     settings = request.app.state.gateway.config.mail
-    outgoing: list = []
     if email.strip():
-        await run(request, lambda session: staff.request_reset(session, email, settings, deliver=outgoing.append))
-    response = render_page(request, None, "portal/forgot.html", done=True, csrf_token=anonymous_token(request))
-    if outgoing:
-        response.background = BackgroundTask(staff.send_reset, outgoing[0], settings)
-    return response
+        await run(request, lambda session: staff.request_reset(session, email, settings))
+    return render_page(request, None, "portal/forgot.html", done=True, csrf_token=anonymous_token(request))

@@ -2,13 +2,13 @@
 
 Another centre's concept answers exactly like one that does not exist
 (404), so an id tells nobody what other centres have waiting. The
-decision is stored first and the initiative mailed after, as the command
-line does: a mail server that is down never undoes a moderator's work.
+initiative's notice is queued in the outbox with the decision, as the
+command line does: a mail server that is down never undoes a moderator's
+work, and the Post page shows the mail until it is sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from urllib.parse import urlencode
 
@@ -26,9 +26,11 @@ from bot.web.portal.auth import (
     run,
     staff_page,
 )
+from bot.web.portal.vacancies import page_number
 from doemee import audit, moderation
 from doemee import staff_messages as text
 from doemee.categories import CATEGORIES
+from doemee.centres import centre_names
 from doemee.moderation import ConceptEdit, ModerationError
 
 log = logging.getLogger("doemee.web.portal")
@@ -38,11 +40,13 @@ MAX_REASON = moderation.MAX_REASON_CHARS
 
 @staff_page(LIST)
 async def concepts(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    found = await run(request, lambda session: moderation.list_concepts(session, ctx.centre_ids))
+    number = page_number(request.query_params.get("pagina", ""))
+    found, names = await run(request, lambda session: (moderation.concepts_page(session, ctx.centre_ids, number),
+                                                        centre_names(session, ctx.centre_ids)))
     done = text.DONE.get(request.query_params.get("gedaan", ""))
-    mail_failed = request.query_params.get("mail") == "mislukt"
-    return render_page(request, ctx, "portal/concepts.html", active="concepten", concepts=found,
-                       done=done, mail_failed=mail_failed)
+    return render_page(request, ctx, "portal/concepts.html", active="concepten", concepts=found.items, found=found,
+                       done=done, centre_names=names, show_centre=len(ctx.centre_ids) > 1,
+                       link=lambda pagina: f"{LIST}?pagina={pagina}")
 
 
 @staff_page(f"{LIST}/{{id}}")
@@ -91,6 +95,7 @@ async def approve(request: Request, ctx: StaffContext, form: Form | None) -> Res
     def work(session):
         decision = moderation.approve(session, opportunity_id, centre_ids=ctx.centre_ids)
         _audit(session, ctx, audit.CONCEPT_APPROVED, opportunity_id, decision.centre_id)
+        moderation.notify_decision(session, decision, request.app.state.gateway.config.mail)
         return decision
 
     return await _decide(request, ctx, work, "goedgekeurd")
@@ -112,6 +117,7 @@ async def reject(request: Request, ctx: StaffContext, form: Form | None) -> Resp
     def work(session):
         decision = moderation.reject(session, opportunity_id, reason, centre_ids=ctx.centre_ids)
         _audit(session, ctx, audit.CONCEPT_REJECTED, opportunity_id, decision.centre_id)
+        moderation.notify_decision(session, decision, request.app.state.gateway.config.mail)
         return decision
 
     return await _decide(request, ctx, work, "afgewezen")
@@ -128,16 +134,10 @@ async def _refused_unless_visible(request: Request, ctx: StaffContext, opportuni
 
 async def _decide(request: Request, ctx: StaffContext, work, done: str) -> Response:
     try:
-        decision = await run(request, work)
+        await run(request, work)
     except ModerationError as error:
         return _refused(request, ctx, error)
-    query = {"gedaan": done}
-    try:
-        await asyncio.to_thread(moderation.notify_decision, decision, request.app.state.gateway.config.mail)
-    except OSError as error:
-        log.error("moderation notice not delivered: %s", type(error).__name__)
-        query["mail"] = "mislukt"
-    return RedirectResponse(f"{LIST}?{urlencode(query)}", status_code=303, headers=HEADERS)
+    return RedirectResponse(f"{LIST}?{urlencode({'gedaan': done})}", status_code=303, headers=HEADERS)
 
 
 async def _show(request: Request, ctx: StaffContext, status: int = 200, **values) -> Response:

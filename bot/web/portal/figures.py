@@ -10,7 +10,12 @@ who wants the exact figure, and each table can be downloaded as CSV.
 from __future__ import annotations
 
 import html
-from datetime import date
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,7 +34,8 @@ from bot.web.portal.auth import (
 from bot.web.portal.vacancies import centre_choices, geography
 from doemee import centre_stats, messages
 from doemee import staff_messages as text
-from doemee.centre_stats import WeeklyStats
+from doemee.centre_stats import RegionFigures, WeeklyStats
+from doemee.demand import DemandReport
 
 PAGE = f"{PREFIX}/cijfers"
 DEMAND_ROWS_SHOWN = 50
@@ -53,20 +59,78 @@ def _scope(request: Request, ctx: StaffContext) -> frozenset[int] | None:
     return frozenset({centre_id}) if centre_id in ctx.centre_ids else None
 
 
+class Counted(NamedTuple):
+    weekly: WeeklyStats
+    demand: DemandReport
+    region: RegionFigures
+
+
+class FiguresCache:
+    """The counts of one set of centres, kept for a few minutes.
+
+    Counting reads every search of the period (a busy region logs hundreds
+    of thousands a quarter), far more than a page may take; figures that
+    are at most `max_age` seconds old serve the question "how are we
+    doing" just as well. Per process, a few scopes at a time; a new day
+    counts afresh, since the weeks and the period end today.
+    """
+
+    def __init__(self, max_age: float = 300.0, size: int = 32) -> None:
+        self.max_age = max_age
+        self.size = size
+        self._kept: OrderedDict[tuple[frozenset[int], date], tuple[float, Counted]] = OrderedDict()
+
+    def get(self, scope: frozenset[int], today: date, now: float) -> Counted | None:
+        found = self._kept.get((scope, today))
+        if found is None or now - found[0] >= self.max_age:
+            return None
+        self._kept.move_to_end((scope, today))
+        return found[1]
+
+    def put(self, scope: frozenset[int], today: date, now: float, counted: Counted) -> None:
+        self._kept[(scope, today)] = (now, counted)
+        self._kept.move_to_end((scope, today))
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+# One cache per gateway (each has its own database).
+_CACHES: WeakKeyDictionary[object, FiguresCache] = WeakKeyDictionary()
+
+
+def clear_caches() -> None:
+    for cache in list(_CACHES.values()):
+        cache.clear()
+
+
+async def counted(request: Request, scope: frozenset[int]) -> Counted:
+    """The figures of `scope` from the cache, or counted now (and kept)."""
+    cache = _CACHES.setdefault(request.app, FiguresCache())
+    today, now = datetime.now(timezone.utc).date(), time.monotonic()
+    found = cache.get(scope, today, now)
+    if found is not None:
+        return found
+    geo = await geography()
+
+    def work(session) -> Counted:
+        return Counted(centre_stats.weekly(session, scope), centre_stats.demand(session, scope, geo),
+                       centre_stats.municipalities(session, scope, geo))
+
+    found = await run(request, work)
+    cache.put(scope, today, now, found)
+    return found
+
+
 @staff_page(PAGE)
 async def figures(request: Request, ctx: StaffContext, form: Form | None) -> Response:
     scope = _scope(request, ctx)
     if scope is None:
         return not_found(request, ctx)
-    geo = await geography()
-
-    def work(session):
-        weekly = centre_stats.weekly(session, scope)
-        demand = centre_stats.demand(session, scope, geo)
-        region = centre_stats.municipalities(session, scope, geo)
-        return weekly, demand, region, centre_choices(session, ctx)
-
-    weekly, demand, region, centres = await run(request, work)
+    weekly, demand, region = await counted(request, scope)
+    centres = await run(request, lambda session: centre_choices(session, ctx))
     chosen = request.query_params.get("centrum", "")
     return render_page(
         request, ctx, "portal/figures.html", active="cijfers", weekly=weekly, chart=weekly_chart_svg(weekly),
@@ -76,12 +140,11 @@ async def figures(request: Request, ctx: StaffContext, form: Form | None) -> Res
     )
 
 
-# The tables of the page, each as a download: file name -> its CSV from the database.
-_DOWNLOADS = {
-    "weken": lambda session, scope, geo: centre_stats.weekly_csv(centre_stats.weekly(session, scope)),
-    "vraag": lambda session, scope, geo: centre_stats.demand_csv(centre_stats.demand(session, scope, geo)),
-    "gemeenten": lambda session, scope, geo: centre_stats.municipalities_csv(
-        centre_stats.municipalities(session, scope, geo)),
+# The tables of the page, each as a download: file name -> its CSV from the page's counts.
+_DOWNLOADS: dict[str, Callable[[Counted], str]] = {
+    "weken": lambda found: centre_stats.weekly_csv(found.weekly),
+    "vraag": lambda found: centre_stats.demand_csv(found.demand),
+    "gemeenten": lambda found: centre_stats.municipalities_csv(found.region),
 }
 
 
@@ -91,8 +154,7 @@ def _register_download(name: str) -> None:
         scope = _scope(request, ctx)
         if scope is None:
             return not_found(request, ctx)
-        geo = await geography()
-        return _download(await run(request, lambda session: _DOWNLOADS[name](session, scope, geo)), name)
+        return _download(_DOWNLOADS[name](await counted(request, scope)), name)
 
 
 for _name in _DOWNLOADS:

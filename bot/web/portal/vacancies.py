@@ -32,6 +32,7 @@ from doemee import audit, messages
 from doemee import staff_messages as text
 from doemee import vacancies as domain
 from doemee.categories import CATEGORIES
+from doemee.centres import centre_names
 from doemee.geo.index import get_geo_index
 from doemee.opportunities import LIMITS
 from doemee.storage.models import DAY_PARTS, Centre, Status
@@ -82,13 +83,15 @@ async def listing(request: Request, ctx: StaffContext, form: Form | None) -> Res
     }
 
     def work(session):
+        counts = domain.status_counts(session, ctx.centre_ids)
         found = domain.find(
             session, ctx.centre_ids, text=query.get("zoek", ""), status=chosen["status"] or None,
             category=chosen["categorie"] or None, place=chosen["plaats"] or None, page=page_number(query.get("pagina", "")),
+            counts=counts,
         )
-        return found, domain.status_counts(session, ctx.centre_ids), domain.places(session, ctx.centre_ids)
+        return found, counts, domain.places(session, ctx.centre_ids), centre_names(session, ctx.centre_ids)
 
-    found, counts, places = await run(request, work)
+    found, counts, places, names = await run(request, work)
     kept = {key: value for key, value in chosen.items() if value}
 
     def link(**change: object) -> str:
@@ -101,7 +104,7 @@ async def listing(request: Request, ctx: StaffContext, form: Form | None) -> Res
     return render_page(
         request, ctx, "portal/vacancies.html", active="vacatures", found=found, counts=counts, places=places,
         chosen=chosen, categories=CATEGORIES, link=link, labels=messages.VACANCY_STATUS_LABELS,
-        done=text.VACANCY_DONE.get(query.get("gedaan", "")),
+        done=text.VACANCY_DONE.get(query.get("gedaan", "")), centre_names=names, show_centre=len(ctx.centre_ids) > 1,
     )
 
 
@@ -126,7 +129,7 @@ def typed(form: Form) -> VacancyForm:
     )
 
 
-def _shown(values: VacancyForm) -> dict[str, object]:
+def form_values_shown(values: VacancyForm) -> dict[str, object]:
     """The form's values as the inputs show them (a date as yyyy-mm-dd, day parts as a set)."""
     until = values.valid_until
     remote = values.remote if isinstance(values.remote, bool) else str(values.remote).strip().lower() in {"ja", "1", "on"}
@@ -146,7 +149,7 @@ async def _form_page(request: Request, ctx: StaffContext, *, vacancy=None, value
     by_field: dict[str, list[str]] = {}
     for problem in problems:
         by_field.setdefault(problem.field if problem.field in text.FIELD_LABELS else "", []).append(problem.reason)
-    shown = _shown(values or (vacancy.form() if vacancy else VacancyForm()))
+    shown = form_values_shown(values or (vacancy.form() if vacancy else VacancyForm()))
     return render_page(
         request, ctx, "portal/vacancy_form.html", status, active="vacatures", vacancy=vacancy, shown=shown,
         problems=by_field, centres=choices, centre=centre, categories=CATEGORIES, times=text.TIME_LABELS,
