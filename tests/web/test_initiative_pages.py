@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from doemee import initiative_messages as text
+from doemee import followup, initiative_messages as text
 from doemee.attribution import centre_for_slug
 from doemee.initiative_links import manage_token
 from doemee.outbox import plain_text
@@ -291,3 +291,22 @@ def test_a_sign_up_mail_holds_a_manage_link_that_opens_the_overview(database, ma
     mail = outbox(database, "signup")[0]
     page = browsers().http.get(LINK.search(mail).group(1))
     assert page.status_code == 200 and "Fatima" in page.text and "fatima@mail.nl" in page.text
+
+
+def test_the_initiative_marks_contact_from_the_mailed_link_and_only_the_other_sign_up_is_reminded(
+    database, mail_settings, browsers,  # noqa: F811
+):
+    """Issue 18's first chain: sign-up, the mail's manage link, "contact opgenomen", no reminder at day 7."""
+    _, listing_id = listing_of(database)
+    answered = signed_up(database, mail_settings, listing_id, name="Fatima", sender="8")
+    left_alone = signed_up(database, mail_settings, listing_id, name="Joris", sender="9")
+    page_path = LINK.search(outbox(database, "signup")[0]).group(1)
+    one = browsers()
+    assert one.post(f"{page_path}/aanmelding/{answered}/contact", {}, csrf_from=page_path).status_code == 303
+
+    week_later = datetime.now(timezone.utc) + timedelta(days=7, hours=1)
+    assert followup.run_once(database, mail_settings, week_later).reminded == 1
+    [reminder] = outbox(database, followup.REMINDER_KIND)
+    assert "Joris" in reminder and "Fatima" not in reminder
+    assert stored(database, SignUp, answered).status is SignUpStatus.CONTACTED
+    assert stored(database, SignUp, left_alone).status is SignUpStatus.NEW
