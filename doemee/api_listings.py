@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from doemee import api_messages as text
 from doemee import messages
 from doemee.categories import LABELS
+from doemee.matching.query import OpportunityView
 from doemee.opportunities import Geography, OpportunityInput, Writer, validate
 from doemee.storage.models import Centre, Initiative, Opportunity, Status, as_utc
 from doemee.vacancies import shared_website_problems, close as close_vacancy
@@ -81,30 +82,19 @@ class Listing:
 
 @dataclass(frozen=True)
 class PublicListing:
-    """An open listing as anyone may read it: no contact address (residents reach it by signing up)."""
+    """An open listing as anyone may read it: what residents are shown, so no contact address (they sign up)."""
 
-    id: int
-    external_id: str
-    title: str
-    description: str
-    initiative: str
-    initiative_website: str | None
-    category: str
-    place: str
-    pc4: str
-    time_commitment: str
-    day_parts: tuple[str, ...]
-    remote: bool
-    valid_until: date | None
+    opportunity: OpportunityView
     is_demo: bool
 
     def as_json(self) -> dict[str, Any]:
+        o = self.opportunity
         return {
-            "id": self.id, "external_id": self.external_id, "title": self.title, "description": self.description,
-            "initiative": self.initiative, "initiative_website": self.initiative_website, "category": self.category,
-            "category_label": LABELS.get(self.category, self.category), "place": self.place, "pc4": self.pc4,
-            "time_commitment": self.time_commitment, "day_parts": list(self.day_parts), "remote": self.remote,
-            "valid_until": self.valid_until.isoformat() if self.valid_until else None, "is_demo": self.is_demo,
+            "id": o.id, "external_id": o.external_id, "title": o.title, "description": o.description,
+            "initiative": o.initiative, "initiative_website": o.initiative_website, "category": o.category,
+            "category_label": LABELS.get(o.category, o.category), "place": o.place, "pc4": o.pc4,
+            "time_commitment": o.time_commitment, "day_parts": list(o.day_parts), "remote": o.remote,
+            "valid_until": o.valid_until.isoformat() if o.valid_until else None, "is_demo": self.is_demo,
         }
 
 
@@ -209,12 +199,7 @@ def open_listing(session: Session, opportunity_id: int, today: date | None = Non
     if row is None:
         return None
     o, initiative = row
-    return PublicListing(
-        id=o.id, external_id=o.external_id, title=o.title, description=o.description, initiative=initiative.name,
-        initiative_website=initiative.website, category=o.category, place=o.place, pc4=o.pc4,
-        time_commitment=o.time_commitment, day_parts=tuple(o.day_part_list), remote=bool(o.remote),
-        valid_until=o.valid_until, is_demo=bool(o.is_demo),
-    )
+    return PublicListing(OpportunityView.of(o, initiative), is_demo=bool(o.is_demo))
 
 
 def _own(session: Session, centre_id: int, external_id: str) -> Opportunity | None:

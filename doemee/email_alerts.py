@@ -175,7 +175,7 @@ def request(
 def confirmation_link(email_alert: EmailAlert, settings: Settings, now: datetime | None = None) -> str:
     issued = as_utc(now or utcnow())
     serializer = URLSafeTimedSerializer(
-        signing_key(settings), salt=_CONFIRM_SALT, signer=_signer_at(issued),
+        signing_key(settings), salt=_CONFIRM_SALT, signer=signer_at(issued),
     )
     token = serializer.dumps([email_alert.id, email_alert.nonce])
     return f"{settings.public_url}{CONFIRM_PATH}?{urlencode({'token': token})}"
@@ -311,7 +311,7 @@ def _key_in_file(path: Path) -> str:
     return key
 
 
-def _signer_at(moment: datetime) -> type[TimestampSigner]:
+def signer_at(moment: datetime) -> type[TimestampSigner]:
     """A signer that dates its tokens `moment`, so the clock is the caller's (and a test's)."""
 
     class Dated(TimestampSigner):

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
-from doemee.email_alerts import signing_key
+from doemee.email_alerts import signer_at, signing_key
 from doemee.settings import Settings
 from doemee.storage.models import as_utc
 
@@ -33,7 +33,7 @@ class LinkState(Enum):
 
 
 def sign(settings: Settings, salt: str, payload: list[Any], now: datetime) -> str:
-    serializer = URLSafeTimedSerializer(signing_key(settings), salt=salt, signer=_signer_at(as_utc(now)))
+    serializer = URLSafeTimedSerializer(signing_key(settings), salt=salt, signer=signer_at(as_utc(now)))
     return serializer.dumps(payload)
 
 
@@ -58,11 +58,3 @@ def plain_id(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**31 - 1:
         return value
     return None
-
-
-def _signer_at(moment: datetime) -> type[TimestampSigner]:
-    class Dated(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(moment.timestamp())
-
-    return Dated

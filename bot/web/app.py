@@ -22,6 +22,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from bot.web import alert_pages, api, followup_chat, lifecycle_pages, origins, pages, portal
 from bot.web import initiative as initiative_pages
 from bot.web.alert_mailer import AlertMailer
+from bot.web.body import read_capped
 from bot.web.centres import CentreDirectory, load_centres
 from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_request
 from bot.web.config import GatewayConfig
@@ -80,19 +81,6 @@ async def _origin_ok(request: Request, gateway: Gateway, centre_origins: tuple[s
     return origins.is_allowed(request.headers.get("origin"), request.headers.get("host"), allowed)
 
 
-async def _read_body(request: Request) -> bytes | None:
-    """The body, or None when it is larger than any chat message can be."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
 async def chat(request: Request) -> Response:
     gateway = _gateway(request)
     origin = request.headers.get("origin")
@@ -105,7 +93,7 @@ async def chat(request: Request) -> Response:
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
     if "application/json" not in request.headers.get("content-type", ""):
         return _error(415, messages.WEB_BAD_REQUEST, cors)
-    body = await _read_body(request)
+    body = await read_capped(request, MAX_BODY_BYTES)  # None: larger than any chat message can be
     if body is None:
         limit = gateway.config.max_message_chars
         return _error(413, messages.WEB_MESSAGE_TOO_LONG.format(limit=limit), cors)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy.orm import Session
 
 from bot.web.app import create_app
@@ -58,3 +58,29 @@ def fits_a_phone(page: Page) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
     assert max(widths[:2]) <= widths[2] == PHONE_WIDTH, (page.url, widths)
     assert _png_width(page.screenshot(full_page=True)) == PHONE_WIDTH, page.url
+
+
+@contextmanager
+def desktop_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A Dutch desktop page; yields it with the script errors it raises, which a test expects to stay empty."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page, errors
+    finally:
+        context.close()
+
+
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A Dutch page as wide as a phone, at one pixel a point so a screenshot's width is the page's."""
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="nl-NL", device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        context.close()

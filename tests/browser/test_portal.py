@@ -9,7 +9,7 @@ from playwright.sync_api import Browser
 
 from doemee.storage.models import Opportunity
 from tests.domain.factories import make_opportunity
-from tests.browser.portal import PHONE_WIDTH, fits_a_phone, log_in, no_violations, portal_gateway
+from tests.browser.portal import desktop_page, fits_a_phone, log_in, no_violations, phone_page, portal_gateway
 
 pytestmark = pytest.mark.browser
 
@@ -29,47 +29,38 @@ def portal(database, tmp_path) -> Iterator[tuple[str, int]]:
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_a_member_logs_in_and_approves_a_concept_on_accessible_pages(portal, browser: Browser, database):
     url, concept = portal
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    with desktop_page(browser) as (page, errors):
 
-    page.goto(f"{url}/portaal")
-    no_violations(page)
-    log_in(page, url)
-    assert page.get_by_role("heading", name="Vandaag").is_visible()
-    no_violations(page)
+        page.goto(f"{url}/portaal")
+        no_violations(page)
+        log_in(page, url)
+        assert page.get_by_role("heading", name="Vandaag").is_visible()
+        no_violations(page)
 
-    page.get_by_role("link", name="Bekijk de concepten").click()
-    page.wait_for_url(f"{url}/portaal/concepten")
-    no_violations(page)
-    page.get_by_role("link", name="Voorlezen-op-de-basisschool-in-Overvecht-elke-woensdagmiddag").click()
-    page.wait_for_url(f"{url}/portaal/concepten/{concept}")
-    no_violations(page)
+        page.get_by_role("link", name="Bekijk de concepten").click()
+        page.wait_for_url(f"{url}/portaal/concepten")
+        no_violations(page)
+        page.get_by_role("link", name="Voorlezen-op-de-basisschool-in-Overvecht-elke-woensdagmiddag").click()
+        page.wait_for_url(f"{url}/portaal/concepten/{concept}")
+        no_violations(page)
 
-    for checkbox in page.get_by_role("checkbox").all():
-        checkbox.check()
-    page.get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_url(f"{url}/portaal/concepten?gedaan=goedgekeurd")
-    assert page.get_by_text("De oproep is goedgekeurd.").is_visible()
-    with database.session() as session:
-        assert session.get(Opportunity, concept).status == "open"
-    assert errors == []
-    context.close()
+        for checkbox in page.get_by_role("checkbox").all():
+            checkbox.check()
+        page.get_by_role("button", name="Goedkeuren").click()
+        page.wait_for_url(f"{url}/portaal/concepten?gedaan=goedgekeurd")
+        assert page.get_by_text("De oproep is goedgekeurd.").is_visible()
+        with database.session() as session:
+            assert session.get(Opportunity, concept).status == "open"
+        assert errors == []
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_no_portal_page_overflows_a_390_pixel_wide_phone(portal, browser: Browser, database):
     url, concept = portal
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="nl-NL",
-                                  device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{url}/portaal")
-    fits_a_phone(page)
-    log_in(page, url)
-    for path in ("/portaal/vandaag", "/portaal/concepten", f"/portaal/concepten/{concept}", "/portaal/wachtwoord-vergeten"):
-        page.goto(f"{url}{path}")
+    with phone_page(browser) as page:
+        page.goto(f"{url}/portaal")
         fits_a_phone(page)
-    context.close()
+        log_in(page, url)
+        for path in ("/portaal/vandaag", "/portaal/concepten", f"/portaal/concepten/{concept}", "/portaal/wachtwoord-vergeten"):
+            page.goto(f"{url}{path}")
+            fits_a_phone(page)

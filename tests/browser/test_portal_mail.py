@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 from doemee import outbox
 from doemee.attribution import centre_for_slug
 from doemee.storage.models import MailStatus, OutboxMail
-from tests.browser.portal import PHONE_WIDTH, fits_a_phone, log_in, no_violations, portal_gateway
+from tests.browser.portal import desktop_page, fits_a_phone, log_in, no_violations, phone_page, portal_gateway
 from tests.support.outbox import plain_mail
 
 pytestmark = pytest.mark.browser
@@ -38,29 +38,24 @@ def portal(database, tmp_path) -> Iterator[tuple[str, int]]:
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_a_member_finds_a_failed_mail_reads_it_and_sends_it_again_on_accessible_pages(portal, browser: Browser, database):
     url, mail_id = portal
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, url)
+    with desktop_page(browser) as (page, errors):
+        log_in(page, url)
 
-    page.get_by_role("link", name="Bekijk de mislukte e-mails").click()
-    page.wait_for_url(f"{url}/portaal/post?mislukt=ja")
-    assert page.get_by_role("table", name="Mislukte e-mails").is_visible()
-    no_violations(page)
-    page.get_by_role("link", name=SUBJECT).click()
-    page.wait_for_url(f"{url}/portaal/post/{mail_id}")
-    assert "<b>Je oproep</b>" in page.locator("pre").inner_text()
-    no_violations(page)
-    page.get_by_role("button", name="Opnieuw versturen").click()
-    page.wait_for_url(f"{url}/portaal/post?gedaan=opnieuw")
-    assert page.get_by_role("status").is_visible()
-    no_violations(page)
-    page.get_by_role("link", name="Post", exact=True).click()
-    no_violations(page)
-    assert errors == []
-    context.close()
+        page.get_by_role("link", name="Bekijk de mislukte e-mails").click()
+        page.wait_for_url(f"{url}/portaal/post?mislukt=ja")
+        assert page.get_by_role("table", name="Mislukte e-mails").is_visible()
+        no_violations(page)
+        page.get_by_role("link", name=SUBJECT).click()
+        page.wait_for_url(f"{url}/portaal/post/{mail_id}")
+        assert "<b>Je oproep</b>" in page.locator("pre").inner_text()
+        no_violations(page)
+        page.get_by_role("button", name="Opnieuw versturen").click()
+        page.wait_for_url(f"{url}/portaal/post?gedaan=opnieuw")
+        assert page.get_by_role("status").is_visible()
+        no_violations(page)
+        page.get_by_role("link", name="Post", exact=True).click()
+        no_violations(page)
+        assert errors == []
     with database.session() as session:
         assert session.get(OutboxMail, mail_id).status in (MailStatus.QUEUED, MailStatus.SENDING, MailStatus.KEPT)
 
@@ -68,11 +63,8 @@ def test_a_member_finds_a_failed_mail_reads_it_and_sends_it_again_on_accessible_
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_post_fits_a_390_pixel_wide_phone(portal, browser: Browser, database):
     url, mail_id = portal
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="nl-NL", device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, url)
-    for path in ("/portaal/post", "/portaal/post?mislukt=ja", f"/portaal/post/{mail_id}"):
-        page.goto(f"{url}{path}")
-        fits_a_phone(page)
-    context.close()
+    with phone_page(browser) as page:
+        log_in(page, url)
+        for path in ("/portaal/post", "/portaal/post?mislukt=ja", f"/portaal/post/{mail_id}"):
+            page.goto(f"{url}{path}")
+            fits_a_phone(page)

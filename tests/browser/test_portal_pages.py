@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 from doemee.attribution import centre_for_slug
 from doemee.storage.models import Opportunity, SearchLog
 from tests.domain.factories import make_opportunity
-from tests.browser.portal import PHONE_WIDTH, fits_a_phone, log_in, no_violations, portal_gateway
+from tests.browser.portal import desktop_page, fits_a_phone, log_in, no_violations, phone_page, portal_gateway
 
 pytestmark = pytest.mark.browser
 
@@ -61,81 +61,73 @@ def test_a_member_creates_a_vacancy_uploads_a_csv_and_reads_the_figures_on_acces
     portal, browser: Browser, database,
 ):
     url = portal
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, url)
+    with desktop_page(browser) as (page, errors):
+        log_in(page, url)
 
-    page.get_by_role("link", name="Vacatures").click()
-    page.wait_for_url(f"{url}/portaal/vacatures")
-    no_violations(page)
-    page.get_by_role("link", name="Nieuwe vacature").click()
-    page.wait_for_url(f"{url}/portaal/vacatures/nieuw")
-    page.get_by_label("Titel", exact=True).fill("Voorlezen op zaterdag")
-    page.get_by_label("Postcode", exact=True).fill("12")
-    page.get_by_role("button", name="Vacature opslaan").click()
-    page.wait_for_url(f"{url}/portaal/vacatures/nieuw")
-    assert page.get_by_label("Postcode", exact=True).get_attribute("aria-invalid") == "true"
-    assert page.get_by_label("Titel", exact=True).input_value() == "Voorlezen op zaterdag"
-    no_violations(page)
+        page.get_by_role("link", name="Vacatures").click()
+        page.wait_for_url(f"{url}/portaal/vacatures")
+        no_violations(page)
+        page.get_by_role("link", name="Nieuwe vacature").click()
+        page.wait_for_url(f"{url}/portaal/vacatures/nieuw")
+        page.get_by_label("Titel", exact=True).fill("Voorlezen op zaterdag")
+        page.get_by_label("Postcode", exact=True).fill("12")
+        page.get_by_role("button", name="Vacature opslaan").click()
+        page.wait_for_url(f"{url}/portaal/vacatures/nieuw")
+        assert page.get_by_label("Postcode", exact=True).get_attribute("aria-invalid") == "true"
+        assert page.get_by_label("Titel", exact=True).input_value() == "Voorlezen op zaterdag"
+        no_violations(page)
 
-    page.get_by_label("Initiatief", exact=True).fill("Bibliotheek Oost")
-    page.get_by_label("Beschrijving", exact=True).fill("Lees een uur voor aan kinderen in de bibliotheek.")
-    page.get_by_label("Onderwerp", exact=True).select_option("jeugd")
-    page.get_by_label("Postcode", exact=True).fill("3511 AB")
-    page.get_by_label("Hoe vaak", exact=True).select_option("wekelijks")
-    page.get_by_label("Weekend", exact=True).check()
-    page.get_by_label("E-mailadres voor aanmeldingen", exact=True).fill("oost@example.org")
-    page.get_by_label("Laatste dag (mag leeg)", exact=True).fill((date.today() + timedelta(days=30)).isoformat())
-    page.get_by_role("button", name="Vacature opslaan").click()
-    page.wait_for_url(f"{url}/portaal/vacatures/*?gedaan=aangemaakt")
-    assert page.get_by_role("heading", name="Voorlezen op zaterdag").is_visible()
-    no_violations(page)
-    page.get_by_role("button", name="Pauzeren").click()
-    page.wait_for_url(f"{url}/portaal/vacatures/*?gedaan=gepauzeerd")
-    with database.session() as session:
-        assert [o.status for o in session.query(Opportunity).filter_by(title="Voorlezen op zaterdag")] == ["paused"]
+        page.get_by_label("Initiatief", exact=True).fill("Bibliotheek Oost")
+        page.get_by_label("Beschrijving", exact=True).fill("Lees een uur voor aan kinderen in de bibliotheek.")
+        page.get_by_label("Onderwerp", exact=True).select_option("jeugd")
+        page.get_by_label("Postcode", exact=True).fill("3511 AB")
+        page.get_by_label("Hoe vaak", exact=True).select_option("wekelijks")
+        page.get_by_label("Weekend", exact=True).check()
+        page.get_by_label("E-mailadres voor aanmeldingen", exact=True).fill("oost@example.org")
+        page.get_by_label("Laatste dag (mag leeg)", exact=True).fill((date.today() + timedelta(days=30)).isoformat())
+        page.get_by_role("button", name="Vacature opslaan").click()
+        page.wait_for_url(f"{url}/portaal/vacatures/*?gedaan=aangemaakt")
+        assert page.get_by_role("heading", name="Voorlezen op zaterdag").is_visible()
+        no_violations(page)
+        page.get_by_role("button", name="Pauzeren").click()
+        page.wait_for_url(f"{url}/portaal/vacatures/*?gedaan=gepauzeerd")
+        with database.session() as session:
+            assert [o.status for o in session.query(Opportunity).filter_by(title="Voorlezen op zaterdag")] == ["paused"]
 
-    page.get_by_role("link", name="CSV").click()
-    page.wait_for_url(f"{url}/portaal/csv")
-    no_violations(page)
-    _upload_with_an_error(page, url)
-    table = page.get_by_role("table", name="Wat er niet klopt in het bestand")
-    assert table.is_visible()
-    cells = [row.get_by_role("cell").all_inner_texts() for row in table.get_by_role("row").all()[1:]]
-    assert cells and all(line == "3" for line, _, _ in cells)
-    assert {column for _, column, _ in cells} == {"title", "postcode"}
-    no_violations(page)
+        page.get_by_role("link", name="CSV").click()
+        page.wait_for_url(f"{url}/portaal/csv")
+        no_violations(page)
+        _upload_with_an_error(page, url)
+        table = page.get_by_role("table", name="Wat er niet klopt in het bestand")
+        assert table.is_visible()
+        cells = [row.get_by_role("cell").all_inner_texts() for row in table.get_by_role("row").all()[1:]]
+        assert cells and all(line == "3" for line, _, _ in cells)
+        assert {column for _, column, _ in cells} == {"title", "postcode"}
+        no_violations(page)
 
-    page.get_by_role("link", name="Cijfers").click()
-    page.wait_for_url(f"{url}/portaal/cijfers")
-    assert page.get_by_role("img", name="Zoekvragen, zonder plek in de buurt en aanmeldingen per week").is_visible()
-    assert page.get_by_role("img", name="Kaart van de regio: zoekvragen per gemeente").is_visible()
-    no_violations(page)
-    assert errors == []
-    context.close()
+        page.get_by_role("link", name="Cijfers").click()
+        page.wait_for_url(f"{url}/portaal/cijfers")
+        assert page.get_by_role("img", name="Zoekvragen, zonder plek in de buurt en aanmeldingen per week").is_visible()
+        assert page.get_by_role("img", name="Kaart van de regio: zoekvragen per gemeente").is_visible()
+        no_violations(page)
+        assert errors == []
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_vacatures_csv_and_cijfers_fit_a_390_pixel_wide_phone(portal, browser: Browser, database):
     url = portal
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="nl-NL", device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, url)
-    for path in ("/portaal/vacatures", "/portaal/vacatures/nieuw", "/portaal/csv", "/portaal/cijfers"):
-        page.goto(f"{url}{path}")
+    with phone_page(browser) as page:
+        log_in(page, url)
+        for path in ("/portaal/vacatures", "/portaal/vacatures/nieuw", "/portaal/csv", "/portaal/cijfers"):
+            page.goto(f"{url}{path}")
+            fits_a_phone(page)
+        page.goto(f"{url}/portaal/vacatures")
+        page.get_by_role("link", name="Voorlezen-op-de-basisschool-in-Overvecht-elke-woensdagmiddag").click()
+        page.wait_for_url(f"{url}/portaal/vacatures/*")
         fits_a_phone(page)
-    page.goto(f"{url}/portaal/vacatures")
-    page.get_by_role("link", name="Voorlezen-op-de-basisschool-in-Overvecht-elke-woensdagmiddag").click()
-    page.wait_for_url(f"{url}/portaal/vacatures/*")
-    fits_a_phone(page)
-    page.get_by_role("link", name="Vacature bewerken").click()
-    fits_a_phone(page)
-    _new_with_errors(page, url)
-    fits_a_phone(page)
-    _upload_with_an_error(page, url)
-    fits_a_phone(page)
-    context.close()
+        page.get_by_role("link", name="Vacature bewerken").click()
+        fits_a_phone(page)
+        _new_with_errors(page, url)
+        fits_a_phone(page)
+        _upload_with_an_error(page, url)
+        fits_a_phone(page)

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.web.api.common import Access, db, endpoint, error, geography, invalid
+from bot.web.body import read_capped
 from doemee import api_listings
 from doemee import api_messages as text
 from doemee.api_listings import ListingConflict
@@ -19,34 +20,25 @@ from doemee.api_listings import ListingConflict
 MAX_BODY_BYTES = 64 * 1024
 
 
-async def _body(request: Request) -> bytes | None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
-def _external_id(request: Request) -> tuple[str, Response | None]:
+def _target(request: Request, access: Access) -> tuple[int, str] | Response:
+    """The caller's centre and the external id the path names, or the answer that refuses the id."""
+    assert access.caller is not None
     external_id = request.path_params["external_id"]
     reason = api_listings.check_external_id(external_id)
-    return external_id, (invalid([{"field": "external_id", "message": reason}]) if reason else None)
+    if reason:
+        return invalid([{"field": "external_id", "message": reason}])
+    return access.caller.centre_id, external_id
 
 
 @endpoint(write=True)
 async def upsert(request: Request, access: Access) -> Response:
-    assert access.caller is not None
-    centre_id = access.caller.centre_id
-    external_id, refused = _external_id(request)
-    if refused:
-        return refused
+    target = _target(request, access)
+    if isinstance(target, Response):
+        return target
+    centre_id, external_id = target
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         return error(415, "not_json", text.NOT_JSON)
-    raw = await _body(request)
+    raw = await read_capped(request, MAX_BODY_BYTES)
     if raw is None:
         return error(413, "too_large", text.TOO_LARGE)
     try:
@@ -66,11 +58,10 @@ async def upsert(request: Request, access: Access) -> Response:
 
 @endpoint(write=True)
 async def read(request: Request, access: Access) -> Response:
-    assert access.caller is not None
-    centre_id = access.caller.centre_id
-    external_id, refused = _external_id(request)
-    if refused:
-        return refused
+    target = _target(request, access)
+    if isinstance(target, Response):
+        return target
+    centre_id, external_id = target
     found = await db(request, lambda session: api_listings.get(session, centre_id, external_id))
     if found is None:
         return error(404, "not_found", text.LISTING_NOT_FOUND)
@@ -79,11 +70,10 @@ async def read(request: Request, access: Access) -> Response:
 
 @endpoint(write=True)
 async def close(request: Request, access: Access) -> Response:
-    assert access.caller is not None
-    centre_id = access.caller.centre_id
-    external_id, refused = _external_id(request)
-    if refused:
-        return refused
+    target = _target(request, access)
+    if isinstance(target, Response):
+        return target
+    centre_id, external_id = target
     try:
         closed = await db(request, lambda session: api_listings.close(session, centre_id, external_id))
     except ListingConflict:

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.web.body import read_capped
 from bot.web.templating import render
 from doemee import staff, staff_messages
 from doemee.email_alerts import signing_key
@@ -223,14 +224,9 @@ async def read_form(request: Request) -> Form | Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         return forbidden(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+    body = await read_capped(request, MAX_FORM_BYTES)
+    if body is None:
         return message_page(request, None, staff_messages.TOO_LARGE, 413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_FORM_BYTES:
-            return message_page(request, None, staff_messages.TOO_LARGE, 413)
     try:
         pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except ValueError:

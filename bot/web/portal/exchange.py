@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from bot.web.body import read_capped
 from bot.web.portal.auth import (
     HEADERS,
     PREFIX,
@@ -125,14 +126,9 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], bytes | None] 
         return forbidden(request)
     limit = MAX_UPLOAD_BYTES + _ENVELOPE_BYTES
     too_large = message_page(request, None, text.csv_too_large(text.CSV_TOO_LARGE_MB), 413)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    body = await read_capped(request, limit)
+    if body is None:
         return too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            return too_large
 
     async def replay():
         yield bytes(body)
