@@ -339,6 +339,11 @@ MAIL_KINDS = {
     "staff-reset": "Nieuw wachtwoord",
     "staff-concept": "Nieuw concept",
     "staff-question": "Nieuwe hulpvraag",
+    "initiative_link": "Beheerlink voor initiatief",
+    "listing_ending": "Vacature loopt af",
+    "signup_reminder": "Herinnering aanmelding",
+    "signup_question": "Vraag aan inwoner: contact gehad?",
+    "signup_withdrawn": "Aanmelding gestopt",
 }
 MAIL_STATES = {
     "queued": "Wacht",

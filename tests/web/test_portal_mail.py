@@ -147,3 +147,17 @@ def test_the_outbox_is_sent_every_five_seconds_by_default_and_zero_turns_it_off(
     assert GatewayConfig.from_env({}).outbox_interval_seconds == 5
     assert GatewayConfig.from_env({"DOEMEE_OUTBOX_INTERVAL_SECONDS": "0"}).outbox_interval_seconds == 0
     assert GatewayConfig.from_env({"DOEMEE_OUTBOX_INTERVAL_SECONDS": "0.2"}).outbox_interval_seconds == 1
+
+
+def test_every_kind_of_mail_has_a_dutch_name_on_the_post_page():
+    """The Post page shows the kind's name; a new kind without one would show its code to the staff."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    queued_as = re.compile(r'queue\((?:[^()]|\([^()]*\))*?kind="([a-z][a-z_-]*)"')
+    constant = re.compile(r'^[A-Z_]*KIND = "([a-z][a-z_-]*)"', re.MULTILINE)
+    sources = [path.read_text() for folder in ("doemee", "bot", "actions") for path in (root / folder).rglob("*.py")]
+    kinds = {kind for source in sources for pattern in (queued_as, constant) for kind in pattern.findall(source)}
+    assert {"signup", "staff-invite", "signup_withdrawn"} <= kinds
+    assert kinds - text.MAIL_KINDS.keys() == set()
