@@ -39,7 +39,6 @@ def upgrade() -> None:
     _backfill()
     with op.batch_alter_table("opportunity", schema=None) as batch_op:
         batch_op.create_index("ix_opportunity_ends_on", ["centre_id", "status", "ends_on", "id"], unique=False)
-        batch_op.create_index("ix_opportunity_all_ends_on", ["status", "ends_on", "id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.create_index("ix_opportunity_search_trgm", "opportunity", ["search_text"], unique=False,
@@ -69,6 +68,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_opportunity_search_trgm", table_name="opportunity")
     with op.batch_alter_table("opportunity", schema=None) as batch_op:
-        batch_op.drop_index("ix_opportunity_all_ends_on")
         batch_op.drop_index("ix_opportunity_ends_on")
         batch_op.drop_column("ends_on")
