@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from doemee.storage.database import Database
 from doemee.storage.migrate import upgrade
-from doemee.storage.models import Base
+from tests.support.schema import schema_differences
 
 # The names PostgreSQL chose itself for the constraints revision 0001-0008 left unnamed.
 LEGACY = {
@@ -40,7 +38,7 @@ def test_0009_gives_a_database_from_before_the_convention_the_convention_names(p
                     connection.exec_driver_sql(f'ALTER TABLE "{table}" RENAME CONSTRAINT "{new}" TO "{old}"')
         database.migrate()
         with database.engine.connect() as connection:
-            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+            assert schema_differences(connection) == []
             names = set(connection.scalars(sa.text(
                 "SELECT conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
                 "WHERE t.relname IN ('initiative', 'opportunity', 'sign_up', 'centre')")))
@@ -73,5 +71,5 @@ def test_0009_names_the_constraints_an_old_sqlite_database_kept_unnamed(tmp_path
     with database.engine.connect() as connection:
         assert [u["name"] for u in sa.inspect(connection).get_unique_constraints("initiative")] == ["uq_initiative_name"]
         assert connection.exec_driver_sql("SELECT name FROM initiative WHERE id = 7").scalar() == "Buurttuin"
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert schema_differences(connection) == []
     database.dispose()

@@ -45,18 +45,10 @@ def test_a_resident_signs_up_for_an_opportunity_only_once(database):
 
 
 def test_migrations_build_exactly_the_schema_the_models_describe(database):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from doemee.storage.models import Base
-
-    def for_this_database(item, name, type_, reflected, compare_to) -> bool:
-        only = getattr(item, "_ddl_if", None)  # an index made for one database only (Index.ddl_if)
-        return only is None or only.dialect in (None, database.engine.dialect.name)
+    from tests.support.schema import schema_differences
 
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_object": for_this_database})
-        assert compare_metadata(context, Base.metadata) == []
+        assert schema_differences(connection) == []
 
 
 def _old_database(tmp_path, revision: str, created: datetime, rows: list[dict]):
