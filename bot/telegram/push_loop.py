@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
@@ -33,7 +34,7 @@ class Delivery(Enum):
     RETRY = "retry"  # Telegram did not take it this time
 
 
-class PushLoop:
+class PushLoop(ABC):
     cycle_name = "push"  # what the logs call one cycle
     item_name = "message"  # what the logs call one sent message
 
@@ -51,8 +52,9 @@ class PushLoop:
         self.cycles = 0  # finished cycles, so tests can wait for one instead of sleeping
         self.log = logging.getLogger(type(self).__module__)
 
+    @abstractmethod
     async def run_once(self, bot: Bot) -> int:
-        raise NotImplementedError
+        """Sends what is due now; returns how many were sent."""
 
     async def run_forever(self, bot: Bot) -> None:
         """One cycle every `interval_seconds`; a failing cycle (database down) never ends the loop."""
