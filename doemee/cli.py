@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from doemee import messages, staff_messages
+from doemee import messages, operations_messages, staff_messages
 from doemee.categories import CATEGORIES
 
 EXIT_OK = 0
@@ -90,7 +90,12 @@ def _day(text: str) -> date:
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
-    text = {**messages.CLI_HELP[lang], **(staff_messages.CLI_HELP_NL if lang == "nl" else staff_messages.CLI_HELP_EN)}
+    dutch = lang == "nl"
+    text = {
+        **messages.CLI_HELP[lang],
+        **(staff_messages.CLI_HELP_NL if dutch else staff_messages.CLI_HELP_EN),
+        **(operations_messages.CLI_HELP_NL if dutch else operations_messages.CLI_HELP_EN),
+    }
     parser = _Parser(prog="doemee", description=text["description"], epilog=text["epilog"], add_help=False)
     parser.add_argument("-h", "--help", action="help", help=text["help"])
     commands = parser.add_subparsers(title=text["commands"], dest="command", metavar="OPDRACHT" if lang == "nl" else "COMMAND")
@@ -162,6 +167,11 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     command("demo-load", cmd_demo_load)
     command("demo-remove", cmd_demo_remove)
     command("migrate", cmd_migrate)
+
+    sub = command("backup", cmd_backup)
+    sub.add_argument("file", metavar="FILE", help=text["backup.file"])
+    sub = command("restore", cmd_restore)
+    sub.add_argument("file", metavar="FILE", help=text["restore.file"])
     return parser
 
 
@@ -565,6 +575,48 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     _database()
     _say(messages.CLI_MIGRATED)
     return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from doemee.settings import get_settings
+    from doemee.storage.backup import BackupError, backup
+
+    url = get_settings().database_url
+    target = Path(args.file)
+    try:
+        kind = backup(url, target)
+    except BackupError as error:
+        raise _backup_failure(error, url) from None
+    _say(operations_messages.backup_done(str(target), kind.value, target.stat().st_size))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from doemee.settings import get_settings
+    from doemee.storage.backup import BackupError, restore
+
+    url = get_settings().database_url
+    try:
+        restore(url, Path(args.file))
+    except BackupError as error:
+        raise _backup_failure(error, url) from None
+    _database()
+    _say(operations_messages.restore_done(args.file))
+    return EXIT_OK
+
+
+def _backup_failure(error, url: str) -> CliError:
+    from doemee.storage.backup import BackupError, kind_of_url
+
+    if error.detail and os.environ.get("DOEMEE_DEBUG") == "1":
+        _warn(error.detail)
+    try:
+        expected = kind_of_url(url).value
+    except BackupError:
+        expected = ""
+    broken = error.reason in {"pg_dump_failed", "pg_restore_failed", "timeout", "no_pg_tools"}
+    line = operations_messages.backup_error(error.reason, error.detail, expected)
+    return CliError(line, code=EXIT_FAILED if broken else EXIT_BAD_INPUT)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
