@@ -14,6 +14,7 @@ from doemee.settings import PROJECT_ROOT
 from doemee.storage.database import Database
 from doemee.storage.models import Base, Category
 from tests.support.postgres import PostgresCluster
+from tests.support.redis_server import RedisServer
 
 
 # Every test starts with the repository's centres: utrecht first, then amsterdam.
@@ -73,3 +74,26 @@ def db(database) -> Iterator:
     """A session on `database`, committed at the end of the test."""
     with database.session() as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """The suite's Redis: a real redis-server on loopback, emptied before each test that asks for `redis_url`."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    import redis
+
+    if redis_server.process is None:
+        redis_server.start()
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url
