@@ -20,6 +20,8 @@ from typing import Any, Dict, NamedTuple
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 
+WRITTEN_FOR_RASA = "3.6.21"
+
 HINT = (
     ". Failed to validate Action server response from API, make sure your response from the "
     "Action endpoint is valid. For more information about the format visit "

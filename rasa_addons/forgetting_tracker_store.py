@@ -8,14 +8,23 @@ the newest events (since the resident's last message) set the
 `conversation_forgotten` slot to true (`action_forget_me` does that after
 the database part succeeded), it deletes every stored event of the sender
 rather than saving. The next message starts a fresh conversation.
+
+endpoints.yml gives the store one SQLAlchemy URL (DOEMEE_TRACKER_STORE_URL,
+which Rasa passes as `host`): SQLite on one machine, PostgreSQL when several
+Rasa instances share the conversations.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any, Dict, Optional
+
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
+
+from rasa_addons.patches import require_installed
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +41,28 @@ def forget_requested(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def url_settings(url: str) -> Dict[str, Any]:
+    """`SQLTrackerStore`'s settings (dialect, host, port, db, username, password, query) from one URL."""
+    parsed = make_url(url)
+    settings: Dict[str, Any] = {"dialect": parsed.get_backend_name(), "db": parsed.database}
+    if parsed.get_backend_name() != "sqlite":
+        settings.update(host=parsed.host, port=parsed.port, username=parsed.username, password=parsed.password)
+        if parsed.query:
+            settings["query"] = dict(parsed.query)
+    return settings
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` (same settings: dialect, db, ...) that honours forget_me."""
+    """`SQLTrackerStore` that honours forget_me; configured by a URL, or by Rasa's own settings."""
+
+    def __init__(self, domain: Any = None, host: Optional[str] = None, event_broker: Any = None,
+                 **kwargs: Any) -> None:
+        require_installed()
+        if host and "://" in host:
+            kwargs = {**kwargs, **url_settings(host)}
+        elif host:
+            kwargs["host"] = host
+        super().__init__(domain=domain, event_broker=event_broker, **kwargs)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if forget_requested(tracker):

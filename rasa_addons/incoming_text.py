@@ -14,6 +14,8 @@ from rasa.core.channels.channel import UserMessage
 from nlu.message_text import clean
 from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
+WRITTEN_FOR_RASA = "3.6.21"
+
 
 def cleaning(handle: Handler) -> Handler:
     @functools.wraps(handle)

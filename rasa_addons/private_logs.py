@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-import rasa
 import structlog
 
-SUPPORTED = {"3.6.21"}
+WRITTEN_FOR_RASA = "3.6.21"
 REDACTED = "[weggelaten]"
 # The keys rasa.utils.log_utils._anonymizer lists in Rasa 3.6.21.
 PERSONAL_KEYS = frozenset({
@@ -34,8 +33,6 @@ def redact(_: Any, __: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
 
 def install() -> None:
     """Puts `redact` first in structlog's processors, in place, so loggers already cached use it too."""
-    if rasa.__version__ not in SUPPORTED:
-        raise RuntimeError(f"rasa_addons.private_logs was written for Rasa {SUPPORTED}, not {rasa.__version__}")
     processors = structlog.get_config()["processors"]
     if redact not in processors:
         processors.insert(0, redact)

@@ -15,6 +15,8 @@ from typing import Any
 
 from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
+WRITTEN_FOR_RASA = "3.6.21"
+
 
 def frozen_on_first_call(handle: Handler) -> Handler:
     """`handle` that first moves every object alive into the collector's permanent generation, once."""

@@ -21,6 +21,8 @@ from typing import Any, Optional
 
 from rasa_addons.processor_hooks import Handler, wrap_handle_message
 
+WRITTEN_FOR_RASA = "3.6.21"
+
 SETTING = "DOEMEE_RASA_MESSAGES_AT_ONCE"
 DEFAULT_AT_ONCE = 2
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import httpx
-
+from bot import rasa_client
 from doemee import messages
 
 log = logging.getLogger("doemee.web.rasa")
@@ -25,46 +24,29 @@ class RasaUnavailable(Exception):
 
 @dataclass
 class RasaClient:
-    """One keep-alive connection pool to Rasa for the whole gateway."""
+    """The gateway's side of bot.rasa_client: one pool for every Rasa instance, each sender on its own."""
 
     base_url: str
     timeout: float = 20.0
-    client: httpx.AsyncClient | None = None
+    shared: rasa_client.RasaClient | None = None
 
     async def start(self) -> None:
-        self.client = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 3.0)),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40, keepalive_expiry=30),
-            headers={"Content-Type": "application/json"},
-            trust_env=False,
-        )
+        self.shared = rasa_client.RasaClient(self.base_url, timeout=self.timeout)
 
     async def close(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
+        if self.shared is not None:
+            await self.shared.aclose()
 
     async def send(self, sender: str, message: str, metadata: dict) -> list[dict]:
-        assert self.client is not None, "RasaClient.start() was not awaited"
+        """The widget's replies; an empty list when Rasa answered nothing (the action server is down)."""
+        assert self.shared is not None, "RasaClient.start() was not awaited"
         try:
-            response = await self.client.post(
-                "/webhooks/rest/webhook",
-                json={"sender": sender, "message": message, "metadata": metadata},
-            )
-        except httpx.HTTPError as error:
-            log.warning("rasa unreachable: %s", type(error).__name__)
-            raise RasaUnavailable from error
-        if response.status_code != 200:
-            log.warning("rasa answered status %s", response.status_code)
-            raise RasaUnavailable
-        try:
-            body = response.json()
-        except ValueError as error:
-            log.warning("rasa answered non-JSON")
-            raise RasaUnavailable from error
-        if not isinstance(body, list):
-            log.warning("rasa answered a %s instead of a list", type(body).__name__)
-            raise RasaUnavailable
+            body = await self.shared.post(sender, message, metadata)
+        except rasa_client.RasaUnavailable as error:
+            if error.failure is rasa_client.Failure.EMPTY:
+                return []
+            log.warning("rasa unavailable: %s", error.failure.value)
+            raise RasaUnavailable from None
         return clean_replies(body)
 
 

@@ -9,6 +9,10 @@ import pytest
 
 if importlib.util.find_spec("rasa") is None:
     collect_ignore_glob = ["test_*.py"]
+else:
+    from rasa_addons.patches import install_all
+
+    install_all()  # as rasa_addons.serve does before Rasa starts
 
 
 @pytest.fixture

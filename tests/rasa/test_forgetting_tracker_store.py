@@ -85,7 +85,7 @@ def test_an_ordinary_turn_is_saved_as_usual(store, domain):
 
 
 def test_endpoints_yml_configures_the_forgetting_store(domain, tmp_path, monkeypatch):
-    monkeypatch.setenv("DOEMEE_TRACKER_DB", str(tmp_path / "from-endpoints.db"))
+    monkeypatch.setenv("DOEMEE_TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'from-endpoints.db'}")
     monkeypatch.setenv("DOEMEE_ACTION_URL", "http://127.0.0.1:1/webhook")
     config = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
     store = create_tracker_store(config, domain)

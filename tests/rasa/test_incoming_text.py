@@ -7,7 +7,6 @@ import structlog
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 
-import rasa_addons  # noqa: F401  (installs the add-ons, as loading the tracker store does)
 from nlu.message_text import MAX_CHARS, clean
 from rasa_addons import incoming_text, private_logs
 

@@ -6,7 +6,6 @@ import gc
 import pytest
 from rasa.core.processor import MessageProcessor
 
-import rasa_addons  # noqa: F401  (installs the freeze, as loading the tracker store does)
 from rasa_addons import startup_objects
 
 

@@ -5,7 +5,6 @@ import asyncio
 import pytest
 from rasa.core.processor import MessageProcessor
 
-import rasa_addons  # noqa: F401  (installs the gate, as loading the tracker store does)
 from rasa_addons import turn_gate
 
 
