@@ -9,10 +9,14 @@ RASA_PY := $(RASA_ENV)/bin/python
 SPACY_MODEL := build/spacy-nl
 TRAINING_INPUTS := config.yml domain.yml $(shell find data nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: run test bench envs app-env rasa-env spacy-model model geo db nlu-report clean
+.PHONY: run run-cluster test bench envs app-env rasa-env spacy-model model geo db nlu-report clean
 
 run: envs model geo db
 	$(APP_PY) -m scripts.run_all
+
+# The production topology on loopback: PostgreSQL, Redis, two Rasa instances, two action servers, the gateway.
+run-cluster: envs model geo
+	$(APP_PY) -m scripts.run_cluster
 
 test: envs geo model
 	scripts/test

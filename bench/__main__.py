@@ -1,7 +1,8 @@
 """`make bench`: every benchmark in one run, then one table of every target.
 
 Parts: geo, matching (SQLite and PostgreSQL), portal (every staff page, both databases), chat (greeting against search,
-memory, the gateway on the same stack, `rasa train`), fuzz (200,000 hostile
+memory, the gateway on the same stack, `rasa train`), cluster (50 residents for 5 minutes on the loopback
+cluster; one Rasa instance against two), fuzz (200,000 hostile
 messages through the NLU pipeline, about two hours; the sentence encoder's cost). Select parts by name:
 `python -m bench matching chat`; `gateway` alone runs the gateway benchmark on
 its own stack. `--skip-train` (or DOEMEE_BENCH_SKIP_TRAIN=1) leaves out the
@@ -26,8 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results" / "bench.json"
-PARTS = ("geo", "matching", "portal", "chat", "gateway", "fuzz")
-DEFAULT_PARTS = ("geo", "matching", "portal", "chat", "fuzz")
+PARTS = ("geo", "matching", "portal", "chat", "gateway", "cluster", "fuzz")
+DEFAULT_PARTS = ("geo", "matching", "portal", "chat", "cluster", "fuzz")
 
 
 def _runner(part: str, flags: list[str]) -> Callable[[], object]:
@@ -46,6 +47,9 @@ def _runner(part: str, flags: list[str]) -> Callable[[], object]:
     if part == "fuzz":
         from bench import fuzz_bench
         return fuzz_bench.main
+    if part == "cluster":
+        from bench import cluster_bench
+        return cluster_bench.main
     from bench import gateway_bench
     return gateway_bench.main
 
@@ -88,6 +92,18 @@ def summary_rows(report: dict) -> list[tuple[str, str, str]]:
     if train:
         rows.append(_row(f"rasa train from scratch < {train['target_s'] // 60} min ({train['cores']} cores)",
                          f"{train['seconds'] / 60:.1f} min ({train['seconds']:.0f} s)", train["target_met"]))
+    cluster = report.get("cluster")
+    if cluster:
+        load = cluster["load"]
+        rows.append(_row(f"{load['residents']} residents for {load['seconds'] / 60:g} min on the cluster: "
+                         "0 errors, every confirmed sign-up stored once",
+                         f"{load['errors']} errors, {load['confirmed_sign_ups']} sign-ups "
+                         f"({load['confirmed_not_stored_exactly_once']} not stored once); "
+                         f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms", load["target_met"]))
+        for level, figures in cluster["throughput"].items():
+            rows.append(_row(f"chat throughput, {level}",
+                             f"{figures['messages_per_second']} msg/s, p50 {figures['p50_ms']} ms, "
+                             f"p95 {figures['p95_ms']} ms, {figures['failures']} failed", None))
     fuzz = report.get("fuzz")
     if fuzz:
         rows.append(_row(f"no crash in {fuzz['messages']:,} fuzzed messages",

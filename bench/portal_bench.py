@@ -550,7 +550,7 @@ def _postgres_results(**sizes) -> list[dict]:
     try:
         return [run(url, **sizes)]
     finally:
-        cluster.stop()
+        cluster.close()
 
 
 def main(**sizes) -> list[dict]:

@@ -1374,6 +1374,10 @@ SUPERVISOR_BACK = "{service} draait weer."
 
 
 def supervisor_service(name: str) -> str:
+    """"rasa-2" (make run-cluster's second instance) reads "Rasa 2"."""
+    kind, _, number = name.partition("-")
+    if number.isdigit() and kind in SUPERVISOR_SERVICES:
+        return f"{SUPERVISOR_SERVICES[kind]} {number}"
     return SUPERVISOR_SERVICES.get(name) or name.strip() or "Een onderdeel van DoeMee"
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy
+import sqlalchemy.orm
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
@@ -63,6 +65,19 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         elif host:
             kwargs["host"] = host
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name != "sqlite":
+            self._ping_before_use()
+
+    def _ping_before_use(self) -> None:
+        """After a database restart, Rasa's pooled connections are dead: the first message on each would fail.
+
+        Rasa builds its engine without `pool_pre_ping`; the same engine with it
+        replaces a dead connection before use instead.
+        """
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if forget_requested(tracker):

@@ -9,6 +9,7 @@ replaces the values of the keys Rasa marks as personal.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict
 
 import structlog
@@ -32,7 +33,25 @@ def redact(_: Any, __: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def install() -> None:
-    """Puts `redact` first in structlog's processors, in place, so loggers already cached use it too."""
+    """Puts `redact` first in structlog's processors, now and after every later `structlog.configure`.
+
+    Rasa's command line configures structlog itself once it starts, after the
+    patches went in (rasa_addons.serve), and that replaces the processors; so
+    the configuration call itself keeps `redact` in front. In place, so loggers
+    already cached use it too.
+    """
     processors = structlog.get_config()["processors"]
     if redact not in processors:
         processors.insert(0, redact)
+    if getattr(structlog.configure, "__keeps_redaction__", False):
+        return
+    configure = structlog.configure
+
+    @functools.wraps(configure)
+    def configure_keeping_redaction(*args: Any, **kwargs: Any) -> None:
+        if kwargs.get("processors") is not None and redact not in kwargs["processors"]:
+            kwargs["processors"] = [redact, *kwargs["processors"]]
+        configure(*args, **kwargs)
+
+    configure_keeping_redaction.__keeps_redaction__ = True  # type: ignore[attr-defined]
+    structlog.configure = configure_keeping_redaction

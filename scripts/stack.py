@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,10 @@ from pathlib import Path
 from typing import Callable
 
 from doemee import messages
+from scripts.local_services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def newest_model() -> Path:
@@ -48,6 +42,7 @@ class Service:
     command: list[str]
     health_url: str | None
     process: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)  # on top of the stack's environment
 
 
 @dataclass
@@ -101,6 +96,12 @@ class Stack:
     action_port: int = field(default_factory=free_port)
     gateway_port: int = field(default_factory=free_port)
     tracker_db: Path | None = None
+    # The production topology on one machine (make run-cluster): several Rasa instances and
+    # action servers, the tracker store in PostgreSQL, shared state in Redis.
+    rasa_instances: int = 1
+    action_instances: int = 1
+    tracker_store_url: str | None = None
+    redis_url: str | None = None
     with_rasa: bool = True
     with_actions: bool = True
     with_gateway: bool = True
@@ -112,13 +113,25 @@ class Stack:
     restart_timeout: float = 180.0
     services: list[Service] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.rasa_ports = [self.rasa_port] + [free_port() for _ in range(self.rasa_instances - 1)]
+        self.action_ports = [self.action_port] + [free_port() for _ in range(self.action_instances - 1)]
+
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def rasa_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
+
+    @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @staticmethod
+    def _name(kind: str, index: int, count: int) -> str:
+        return kind if count == 1 else f"{kind}-{index + 1}"
 
     @property
     def gateway_url(self) -> str:
@@ -131,13 +144,18 @@ class Stack:
             "PYTHONPATH": str(ROOT),
             "DOEMEE_DATABASE_URL": self.database_url,
             "DOEMEE_ACTION_URL": self.action_url,
-            "DOEMEE_RASA_URL": self.rasa_url,
+            "DOEMEE_RASA_URL": ",".join(self.rasa_urls),
             "DOEMEE_TRACKER_DB": str(tracker_db),
-            "DOEMEE_TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+            "DOEMEE_TRACKER_STORE_URL": self.tracker_store_url or os.environ.get("DOEMEE_TRACKER_STORE_URL")
+            or f"sqlite:///{tracker_db}",
+            "DOEMEE_REDIS_URL": self.redis_url if self.redis_url is not None else os.environ.get("DOEMEE_REDIS_URL", ""),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONUNBUFFERED": "1",
             "SANIC_HOST": "127.0.0.1",  # the action server: loopback only
+            # A killed Rasa's ticket on a conversation blocks the instance taking over until it expires
+            # (Rasa's default: 60 s); the gateway gives up on a turn after 20 s anyway.
+            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "20"),
         }
         env.update(self.extra_env)
         return env
@@ -145,19 +163,24 @@ class Stack:
     def _plan(self) -> list[Service]:
         plan = []
         if self.with_actions:
-            plan.append(Service(
-                "actions",
-                [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-                f"http://127.0.0.1:{self.action_port}/health",
-            ))
+            for n, port in enumerate(self.action_ports):
+                plan.append(Service(
+                    self._name("actions", n, len(self.action_ports)),
+                    [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+                    f"http://127.0.0.1:{port}/health",
+                ))
         if self.with_rasa:
-            plan.append(Service(
-                "rasa",
-                [str(ROOT / "bin" / "rasa"), "run", "--model", str(newest_model()),
-                 "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-                f"{self.rasa_url}/",
-            ))
+            model = str(newest_model())
+            for n, port in enumerate(self.rasa_ports):
+                actions = self.action_ports[n % len(self.action_ports)]
+                plan.append(Service(
+                    self._name("rasa", n, len(self.rasa_ports)),
+                    [str(ROOT / "bin" / "rasa"), "run", "--model", model,
+                     "--port", str(port), "--interface", "127.0.0.1",
+                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                    f"http://127.0.0.1:{port}/",
+                    env={"DOEMEE_ACTION_URL": f"http://127.0.0.1:{actions}/webhook"},
+                ))
         if self.with_gateway:
             plan.append(Service(
                 "gateway",
@@ -196,7 +219,7 @@ class Stack:
         try:
             with _stop_requests.held():
                 service.process = subprocess.Popen(
-                    service.command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
+                    service.command, cwd=ROOT, env={**env, **service.env}, stdout=out, stderr=subprocess.STDOUT if out else None,
                     start_new_session=True,
                 )
         finally:

@@ -32,7 +32,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield cluster.start()
     finally:
-        cluster.stop()
+        cluster.close()
 
 
 @pytest.fixture(scope="session")

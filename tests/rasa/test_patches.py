@@ -100,3 +100,19 @@ def test_the_tracker_store_url_becomes_rasa_own_settings(url, expected):
     from rasa_addons.forgetting_tracker_store import url_settings
 
     assert url_settings(url) == expected
+
+
+def test_the_log_redaction_outlives_rasa_configuring_its_logging_at_start_up():
+    """rasa_addons.serve installs the patches before Rasa's command line configures structlog."""
+    done = run(
+        "import logging\n"
+        "from rasa_addons.patches import install_all\n"
+        "install_all()\n"
+        "from rasa.utils.log_utils import configure_structlog\n"
+        "configure_structlog(logging.INFO)\n"
+        "import structlog\n"
+        "structlog.get_logger().error('rest.message.received.timeout', text='mijn adres is Dorpsstraat 1')\n"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rest.message.received.timeout" in done.stdout + done.stderr
+    assert "Dorpsstraat" not in done.stdout + done.stderr
