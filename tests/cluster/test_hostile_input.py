@@ -24,7 +24,7 @@ from tests.cluster.harness import SEARCH, Resident
 
 pytestmark = pytest.mark.e2e
 
-GATEWAY_MESSAGES = 850
+GATEWAY_MESSAGES = 830
 TELEGRAM_MESSAGES = 180
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 
@@ -95,8 +95,8 @@ def test_a_thousand_hostile_messages_leave_the_cluster_whole(cluster):
             check_reply(resident.say(text, timeout=120), text)
         return len(part)
 
-    parts = [texts[n::8] for n in range(8)]
-    with ThreadPoolExecutor(8) as pool:
+    parts = [texts[n::4] for n in range(4)]
+    with ThreadPoolExecutor(4) as pool:
         assert sum(pool.map(conversation, parts)) == len(texts)
 
     telegram_chats = list(range(7000, 7012))
