@@ -33,6 +33,14 @@ def test_the_handler_sees_the_cleaned_text():
     assert seen == ["hoi\ufffd ", None]
 
 
+def test_rasas_own_intents_typed_by_a_resident_are_read_as_words():
+    for typed, read in [("/restart", "restart"), ("  /Session_Start", "Session_Start"), ("/back{}", "back{}"),
+                        ("/nlu_fallback@bot", "nlu_fallback@bot"), ("/out_of_scope nu", "out_of_scope nu")]:
+        assert incoming_text.as_resident_text(typed) == read
+    for kept in ('/sign_up{"opportunity_id": "3"}', "/affirm", "/restarten", "/backoffice", "ik wil /restart"):
+        assert incoming_text.as_resident_text(kept) == kept
+
+
 def test_the_cleaning_wraps_rasas_entry_once(wrapper_names):
     incoming_text.install()
     incoming_text.install()
