@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from doemee import demand as demand_report
-from doemee import messages
+from doemee import messages, search_aggregates
 from doemee.demand import DemandReport
 from doemee.exchange.csv_format import escape_cell
 from doemee.storage.models import CentreMunicipality, SearchLog, SignUp
@@ -134,9 +134,10 @@ def weekly(
     """The last `weeks` ISO weeks up to and including this one, oldest first, every week present.
 
     A search is unmet when nothing lay inside its radius, as in
-    doemee.demand. Weeks are cut in UTC, in Python: the databases number
-    weeks differently (SQLite has no ISO week), so SQL only compares
-    timestamps with the boundaries given here.
+    doemee.demand; searches older than the retention period come from their
+    day counts (doemee.search_aggregates). Weeks are cut in UTC, in Python:
+    the databases number weeks differently (SQLite has no ISO week), so SQL
+    only compares timestamps and days with the boundaries given here.
     """
     count = _clamped(weeks, 1, MAX_WEEKS, DEFAULT_WEEKS)
     today = today or datetime.now(timezone.utc).date()
@@ -151,11 +152,15 @@ def weekly(
     if scope:
         logged = _by_week(SearchLog.created_at, bounds, (SearchLog.within_radius_count == 0).label("unmet_flag"))
         logged = logged.where(SearchLog.centre_id.in_(scope)).subquery()
-        for week, number, missed in session.execute(
+        live = (
             select(logged.c.week, func.count(), func.sum(case((logged.c.unmet_flag, 1), else_=0)))
             .group_by(logged.c.week)
-        ):
-            searches[int(week)] = (int(number), int(missed or 0))
+        )
+        # One statement with the folded days, so a fold running meanwhile is seen wholly or not at all.
+        folded = search_aggregates.by_week([*starts, bounds[-1].date()], scope)
+        for week, number, missed in session.execute(union_all(live, folded)):
+            found, unmet = searches.get(int(week), (0, 0))
+            searches[int(week)] = (found + int(number), unmet + int(missed or 0))
         joined = _by_week(SignUp.created_at, bounds).where(SignUp.centre_id.in_(scope)).subquery()
         for week, number in session.execute(select(joined.c.week, func.count()).group_by(joined.c.week)):
             sign_ups[int(week)] = int(number)

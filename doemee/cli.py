@@ -172,6 +172,8 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     sub.add_argument("file", metavar="FILE", help=text["backup.file"])
     sub = command("restore", cmd_restore)
     sub.add_argument("file", metavar="FILE", help=text["restore.file"])
+    sub = command("retention", cmd_retention)
+    sub.add_argument("--dry-run", action="store_true", help=text["retention.dry_run"])
     return parser
 
 
@@ -617,6 +619,32 @@ def _backup_failure(error, url: str) -> CliError:
     broken = error.reason in {"pg_dump_failed", "pg_restore_failed", "timeout", "no_pg_tools"}
     line = operations_messages.backup_error(error.reason, error.detail, expected)
     return CliError(line, code=EXIT_FAILED if broken else EXIT_BAD_INPUT)
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Both jobs of doemee.retention; the searches are folded even when Rasa's store cannot be reached."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from doemee import retention
+    from doemee.settings import get_settings
+    from doemee.storage.models import utcnow
+
+    settings = get_settings()
+    database = _database()
+    before = retention.cutoff(utcnow(), settings.retention_days)
+    _say(operations_messages.retention_cutoff(settings.retention_days, before.date()))
+    searches = retention.fold_searches(database, before, args.dry_run)
+    _say(operations_messages.retention_searches(searches, args.dry_run))
+    try:
+        forgotten = retention.forget_conversations(settings, before, args.dry_run)
+    except (OperationalError, InterfaceError) as error:
+        if os.environ.get("DOEMEE_DEBUG") == "1":
+            _warn(type(error).__name__)
+        raise CliError(operations_messages.RETENTION_TRACKER_DOWN, code=EXIT_FAILED) from None
+    _say(operations_messages.retention_conversations(forgotten.conversations, forgotten.events, args.dry_run))
+    if args.dry_run:
+        _say(operations_messages.RETENTION_DRY_RUN)
+    return EXIT_OK
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from doemee import search_aggregates
 from doemee.categories import LABELS
 from doemee.storage.models import Opportunity, SearchLog, Status
 
@@ -166,7 +167,7 @@ def by_municipality(
 def _searches(
     session: Session, since: date, municipality_code: str | None, region: Collection[str] | None = None,
 ) -> list[tuple[str | None, str, int, int]]:
-    """(municipality, interests, searches, unmet) per distinct pair, counted by the database."""
+    """(municipality, interests, searches, unmet) per distinct pair: the live log and the folded days together."""
     if region is not None and not region:
         return []
     unmet = func.sum(case((SearchLog.within_radius_count == 0, 1), else_=0))
@@ -179,7 +180,13 @@ def _searches(
         statement = statement.where(SearchLog.municipality_code == municipality_code)
     if region is not None:
         statement = statement.where(SearchLog.municipality_code.in_(sorted(region)))
-    return [(code, interests or "", int(number), int(missed or 0)) for code, interests, number, missed in session.execute(statement)]
+    # One statement, so a fold running meanwhile is seen wholly or not at all.
+    both = union_all(statement, search_aggregates.demand_since(since, municipality_code, region))
+    counted: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0])
+    for code, interests, number, missed in session.execute(both):
+        counted[(code, interests or "")][0] += int(number)
+        counted[(code, interests or "")][1] += int(missed or 0)
+    return [(code, interests, number, missed) for (code, interests), (number, missed) in counted.items()]
 
 
 def _categories(interests: str) -> list[str]:

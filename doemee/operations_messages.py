@@ -1,10 +1,14 @@
-"""Dutch for operators: `doemee backup`, `doemee restore` and the scheduled data-protection jobs.
+"""Dutch for operators: `doemee backup`, `doemee restore` and the scheduled data-protection jobs (`retention`).
 
 Each line says what happened and what to do next; a tool's own error
 text is shown only with DOEMEE_DEBUG=1, as it may hold a host name.
 """
 
 from __future__ import annotations
+
+from datetime import date
+
+from doemee.messages import dutch_date
 
 CLI_HELP_NL = {
     "backup": "maak een complete kopie van de database in een bestand",
@@ -20,6 +24,13 @@ CLI_HELP_NL = {
         "Stop DoeMee eerst. Lukt het terugzetten niet, dan blijft de database zoals hij was."
     ),
     "restore.file": "de kopie die je terugzet",
+    "retention": "verwijder oude gesprekken en houd oude zoekopdrachten alleen als tellingen",
+    "retention.description": (
+        "Verwijdert elk gesprek in Rasa waarin al langer dan DOEMEE_RETENTION_DAYS dagen (standaard 90) "
+        "niets is gezegd, met alles erin. Oudere zoekopdrachten worden tellingen per dag: de cijfers "
+        "blijven hetzelfde. De gateway doet dit elke dag vanzelf; twee keer draaien kan geen kwaad."
+    ),
+    "retention.dry_run": "laat alleen zien wat er weg zou gaan, en verander niets",
 }
 
 CLI_HELP_EN = {
@@ -36,6 +47,13 @@ CLI_HELP_EN = {
         "Stop DoeMee first. If the restore fails, the database stays as it was."
     ),
     "restore.file": "the copy to put back",
+    "retention": "delete old conversations and keep old searches only as counts",
+    "retention.description": (
+        "Deletes the conversations in Rasa where nothing was said for longer than DOEMEE_RETENTION_DAYS "
+        "days (90 by default), whole. Older searches become counts per day: the figures stay the same. "
+        "The gateway does this every day by itself; running it twice does no harm."
+    ),
+    "retention.dry_run": "only show what would go, change nothing",
 }
 
 KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -53,6 +71,30 @@ def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def retention_cutoff(days: int, before: date) -> str:
+    return f"Bewaartermijn: {days} dagen. Het gaat om alles van vóór {dutch_date(before)}."
+
+
+def retention_conversations(conversations: int, events: int, dry_run: bool) -> str:
+    what = "gesprek" if conversations == 1 else "gesprekken"
+    rows = "regel" if events == 1 else "regels"
+    done = "zou ik verwijderen" if dry_run else "verwijderd"
+    return f"Gesprekken: {conversations} {what} {done} ({events} {rows} in de tracker store van Rasa)."
+
+
+def retention_searches(searches: int, dry_run: bool) -> str:
+    what = "zoekopdracht" if searches == 1 else "zoekopdrachten"
+    done = "zou ik samenvatten" if dry_run else "samengevat"
+    return f"Zoekopdrachten: {searches} {what} {done} in tellingen per dag. De cijfers blijven gelijk."
+
+
+RETENTION_DRY_RUN = "Dit was een proef: er is niets veranderd."
+RETENTION_TRACKER_DOWN = (
+    "Ik kan de gesprekken van Rasa niet bereiken, dus die zijn niet verwijderd. "
+    "Klopt DOEMEE_TRACKER_STORE_URL en draait die database?"
+)
 
 
 BACKUP_ERRORS = {

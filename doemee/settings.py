@@ -41,6 +41,12 @@ class Settings:
     # shared by the processes of one machine (see doemee.email_alerts.signing_key).
     secret_key: str | None = None
     secret_file: Path = PROJECT_ROOT / "var" / "secret_key"
+    # Idle conversations and single searches are kept this long (doemee.retention).
+    retention_days: int = 90
+    # Rasa's SQL tracker store, where doemee.retention deletes idle conversations.
+    tracker_store_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa-tracker.db'}"
+    # State several instances share (rate limits, Telegram buttons, job leases). Unset: one process, in memory.
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -62,7 +68,17 @@ class Settings:
             handoff_contact=env.get("DOEMEE_HANDOFF_CONTACT") or defaults.handoff_contact,
             public_url=(env.get("DOEMEE_PUBLIC_URL") or defaults.public_url).rstrip("/"),
             secret_key=env.get("DOEMEE_SECRET_KEY") or None,
+            retention_days=max(1, int(env.get("DOEMEE_RETENTION_DAYS") or defaults.retention_days)),
+            tracker_store_url=_absolute_sqlite(_tracker_store_url(env) or defaults.tracker_store_url),
+            redis_url=(env.get("DOEMEE_REDIS_URL") or "").strip() or None,
         )
+
+
+def _tracker_store_url(env: dict[str, str]) -> str | None:
+    """DOEMEE_TRACKER_STORE_URL; else the SQLite file endpoints.yml gives Rasa (DOEMEE_TRACKER_DB)."""
+    if env.get("DOEMEE_TRACKER_STORE_URL"):
+        return env["DOEMEE_TRACKER_STORE_URL"]
+    return f"sqlite:///{env['DOEMEE_TRACKER_DB']}" if env.get("DOEMEE_TRACKER_DB") else None
 
 
 def _absolute_sqlite(url: str) -> str:

@@ -17,6 +17,9 @@ from bot.telegram.conversation import Relay
 from bot.telegram.followup import FollowUpPusher
 from bot.telegram.handlers import Handlers
 from doemee import messages
+from doemee.leases import Lease, lease_ttl
+from doemee.settings import Settings
+from doemee.shared_state import shared_state
 from doemee.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -24,11 +27,15 @@ CONCURRENT_UPDATES = 64  # chats served side by side; one chat's turns stay in o
 
 
 def build_application(config: TelegramConfig, with_alerts: bool = True) -> Application:
-    store = CallbackStore()
+    shared = shared_state(config.redis_url, Settings(secret_key=config.secret_key))
+    store = CallbackStore(shared=shared)
     rasa = RasaClient(config.rasa_url, timeout=config.rasa_timeout_seconds, input_channel=CHANNEL)
     database = Database(config.database_url)
-    pusher = AlertPusher(database, store, config.alert_interval_seconds)
-    follow_up = FollowUpPusher(database, store, config.alert_interval_seconds)
+    ttl = lease_ttl(config.alert_interval_seconds)
+    pusher = AlertPusher(database, store, config.alert_interval_seconds,
+                         lease=Lease(shared, "telegram-alerts", ttl))
+    follow_up = FollowUpPusher(database, store, config.alert_interval_seconds,
+                               lease=Lease(shared, "telegram-follow-up", ttl))
     handlers = Handlers(Relay(rasa, store), store, pusher.stop_for, follow_up.answer)
     tasks: list[asyncio.Task] = []
 
@@ -46,6 +53,8 @@ def build_application(config: TelegramConfig, with_alerts: bool = True) -> Appli
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await rasa.aclose()
+        if shared is not None:
+            await shared.aclose()
         database.dispose()
 
     application = (

@@ -36,6 +36,10 @@ class TelegramConfig:
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     alert_interval_seconds: float = DEFAULT_ALERT_INTERVAL_SECONDS
     rasa_timeout_seconds: float = 30.0
+    # Shared by every bridge (button state, pusher leases); None: this process alone, in memory.
+    redis_url: str | None = None
+    # Keys the hashes of chat ids in Redis; shared by every bridge (see DOEMEE_SECRET_KEY).
+    secret_key: str | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -76,6 +80,8 @@ class TelegramConfig:
             webhook_listen=(env.get("DOEMEE_TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1").strip(),
             webhook_port=port,
             alert_interval_seconds=max(interval, 1.0),
+            redis_url=Settings.from_env(env).redis_url,
+            secret_key=Settings.from_env(env).secret_key,
         )
 
 

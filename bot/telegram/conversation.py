@@ -13,7 +13,6 @@ import contextlib
 import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove
@@ -21,28 +20,21 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.telegram.callbacks import CallbackStore
+from bot.telegram.callbacks import CallbackStore, Request
 from bot.telegram.config import CHANNEL, sender_id
+from bot.telegram.keyboard_state import KeyboardState
 from bot.telegram.render import Outgoing, location_keyboard, render
 from doemee import messages
 
 log = logging.getLogger(__name__)
 TYPING_EVERY_SECONDS = 4.0  # Telegram shows "typing" for about 5 seconds
-KEYBOARD_SHOWN = "location_keyboard_shown"
-
-
-@dataclass(frozen=True)
-class Request:
-    """What was sent to Rasa, kept so a retry button can send it again."""
-
-    text: str
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 class Relay:
     def __init__(self, rasa: RasaClient, store: CallbackStore) -> None:
         self.rasa = rasa
         self.store = store
+        self.keyboards = KeyboardState(store.shared)
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
@@ -90,6 +82,7 @@ class Relay:
         return await self.rasa.post(sender_id(chat_id), request.text, metadata)
 
     async def show(self, bot: Bot, chat_id: int, outgoing: list[Outgoing], chat_data: MutableMapping) -> None:
+        await self.store.share()
         for item in outgoing:
             await self._send(bot, chat_id, item, chat_data)
 
@@ -97,6 +90,7 @@ class Relay:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(messages.BUTTON_RETRY, callback_data=self.store.retry(request))]]
         )
+        await self.store.share()
         await _deliver(bot.send_message(chat_id, messages.TELEGRAM_OUTAGE, reply_markup=markup))
 
     async def _send(self, bot: Bot, chat_id: int, item: Outgoing, chat_data: MutableMapping) -> None:
@@ -107,13 +101,13 @@ class Relay:
         ask_location_separately = item.request_location and item.inline is not None
         if markup is None and item.request_location:
             markup = location_keyboard()
-            chat_data[KEYBOARD_SHOWN] = True
-        elif markup is None and chat_data.get(KEYBOARD_SHOWN):
+            await self.keyboards.remember(chat_id, chat_data, True)
+        elif markup is None and await self.keyboards.shown(chat_id, chat_data):
             markup = ReplyKeyboardRemove()
-            chat_data[KEYBOARD_SHOWN] = False
+            await self.keyboards.remember(chat_id, chat_data, False)
         await _deliver(bot.send_message(chat_id, item.text or "", reply_markup=markup))
         if ask_location_separately:
-            chat_data[KEYBOARD_SHOWN] = True
+            await self.keyboards.remember(chat_id, chat_data, True)
             await _deliver(bot.send_message(chat_id, messages.TELEGRAM_ASK_LOCATION, reply_markup=location_keyboard()))
 
 

@@ -78,4 +78,5 @@ class FollowUpPusher(PushLoop):
             lambda session: followup.answer_as(session, CHANNEL, sender_id(chat_id), sign_up_id, choice, now)
         )
         text, markup = answer_message(done, self.store)
+        await self.store.share()
         await bot.send_message(chat_id, text, reply_markup=markup)

@@ -107,7 +107,7 @@ class Handlers:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         chat = update.effective_chat
-        callback = self.store.resolve(query.data)
+        callback = await self.store.lookup(query.data)
         try:
             await query.answer()
         except TelegramError as error:

@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.telegram.callbacks import CallbackStore
 from bot.telegram.config import chat_id_of
+from doemee.leases import Lease
 from doemee.storage.database import Database
 
 
@@ -44,8 +45,10 @@ class PushLoop(ABC):
         store: CallbackStore,
         interval_seconds: float = 20.0,
         clock: Callable[[], datetime] = utcnow,
+        lease: Lease | None = None,
     ) -> None:
         self.database = database
+        self.lease = lease  # with Redis: of several bridges only the holder pushes
         self.store = store
         self.interval_seconds = interval_seconds
         self.clock = clock
@@ -58,14 +61,19 @@ class PushLoop(ABC):
 
     async def run_forever(self, bot: Bot) -> None:
         """One cycle every `interval_seconds`; a failing cycle (database down) never ends the loop."""
-        while True:
-            try:
-                await self.run_once(bot)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the bot must keep chatting while this fails
-                self.log.error("%s cycle failed (%s)", self.cycle_name, type(error).__name__)
-            await asyncio.sleep(self.interval_seconds)
+        try:
+            while True:
+                try:
+                    if self.lease is None or await self.lease.hold():
+                        await self.run_once(bot)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # the bot must keep chatting while this fails
+                    self.log.error("%s cycle failed (%s)", self.cycle_name, type(error).__name__)
+                await asyncio.sleep(self.interval_seconds)
+        finally:
+            if self.lease is not None:
+                await self.lease.release()
 
     async def deliver(
         self, bot: Bot, sender: str, compose: Callable[[], tuple[str, InlineKeyboardMarkup]]
@@ -75,6 +83,7 @@ class PushLoop(ABC):
         if chat_id is None:
             return None
         text, markup = compose()
+        await self.store.share()
         try:
             await bot.send_message(chat_id, text, reply_markup=markup)
         except (Forbidden, BadRequest) as error:

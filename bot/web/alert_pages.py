@@ -89,8 +89,8 @@ async def _answer(
 ) -> Response:
     gateway = request.app.state.gateway
     ip = request.client.host if request.client else "unknown"
-    if not gateway.per_ip.allow(ip):
-        return _page(messages.WEB_RATE_LIMITED, 429, {"Retry-After": str(gateway.per_ip.retry_after(ip))})
+    if not await gateway.per_ip.allow(ip):
+        return _page(messages.WEB_RATE_LIMITED, 429, {"Retry-After": str(await gateway.per_ip.retry_after(ip))})
     token = request.query_params.get("token") or ""
     settings = gateway.config.mail
 

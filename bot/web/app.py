@@ -28,12 +28,13 @@ from bot.web.chat import MAX_BODY_BYTES, SENDER_PATTERN, ChatError, parse_chat_r
 from bot.web.config import GatewayConfig
 from bot.web.news import news_replies
 from bot.web.rasa import RasaClient, RasaUnavailable, apology
-from bot.web.ratelimit import RateLimiter
+from bot.web.ratelimit import SharedRateLimiter
 from bot.web.widget import STATIC, WidgetBundle, build_widget
 from doemee import messages
 from doemee.alerts import news_for
 from doemee.followup import pending_question
 from doemee.listing import open_opportunities
+from doemee.shared_state import SharedState, shared_state
 from doemee.storage.database import Database
 
 log = logging.getLogger("doemee.web")
@@ -55,9 +56,10 @@ class Gateway:
     centres: CentreDirectory
     widget: WidgetBundle
     rasa: RasaClient
-    per_sender: RateLimiter
-    per_ip: RateLimiter
+    per_sender: SharedRateLimiter
+    per_ip: SharedRateLimiter
     database: Database | None = None
+    shared: SharedState | None = None  # Redis, when several gateways serve (DOEMEE_REDIS_URL)
 
     def db(self) -> Database:
         if self.database is None:
@@ -88,8 +90,8 @@ async def chat(request: Request) -> Response:
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     cors = origins.cors_headers(origin)
     ip = request.client.host if request.client else "unknown"
-    if not gateway.per_ip.allow(ip):
-        retry = str(gateway.per_ip.retry_after(ip))
+    if not await gateway.per_ip.allow(ip):
+        retry = str(await gateway.per_ip.retry_after(ip))
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
     if "application/json" not in request.headers.get("content-type", ""):
         return _error(415, messages.WEB_BAD_REQUEST, cors)
@@ -103,8 +105,8 @@ async def chat(request: Request) -> Response:
     if not await _origin_ok(request, gateway, parsed.centre.origins):
         # Another centre's website may not speak in this centre's name (its contact, its region).
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
-    if not gateway.per_sender.allow(parsed.sender):
-        retry = str(gateway.per_sender.retry_after(parsed.sender))
+    if not await gateway.per_sender.allow(parsed.sender):
+        retry = str(await gateway.per_sender.retry_after(parsed.sender))
         return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": retry})
     if followup_chat.is_answer(parsed.message):
         # A follow-up button: the domain answers it, Rasa need not know the payload.
@@ -139,8 +141,8 @@ async def news(request: Request) -> Response:
         return _error(403, messages.WEB_ORIGIN_REFUSED, {"Vary": "Origin"})
     cors = {**origins.cors_headers(request.headers.get("origin")), "Cache-Control": "no-store"}
     ip = request.client.host if request.client else "unknown"
-    if not gateway.per_ip.allow(ip):
-        return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": str(gateway.per_ip.retry_after(ip))})
+    if not await gateway.per_ip.allow(ip):
+        return _error(429, messages.WEB_RATE_LIMITED, {**cors, "Retry-After": str(await gateway.per_ip.retry_after(ip))})
     sender = request.query_params.get("sender") or ""
     if not SENDER_PATTERN.match(sender):
         return _error(400, messages.WEB_BAD_SENDER, cors)
@@ -273,18 +275,20 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
     def database() -> Database:
         return gateway.db()
 
+    shared = shared_state(config.redis_url, config.mail)
     gateway = Gateway(
         config=config,
         centres=CentreDirectory(load_centres(config.centres_file), database, config.database_url,
                                 config.centres_refresh_seconds),
         widget=build_widget(),
         rasa=RasaClient(config.rasa_url, config.rasa_timeout),
-        per_sender=RateLimiter(config.rate_per_sender),
-        per_ip=RateLimiter(config.rate_per_ip),
+        per_sender=SharedRateLimiter(config.rate_per_sender, "sender", shared),
+        per_ip=SharedRateLimiter(config.rate_per_ip, "ip", shared),
+        shared=shared,
     )
 
     mailer = AlertMailer(gateway.db, config.mail, config.email_alert_interval_seconds,
-                         outbox_interval_seconds=config.outbox_interval_seconds)
+                         outbox_interval_seconds=config.outbox_interval_seconds, shared=shared)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -300,6 +304,8 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await gateway.rasa.close()
+            if shared is not None:
+                await shared.aclose()
             if gateway.database is not None:
                 gateway.database.dispose()
 

@@ -46,6 +46,8 @@ class GatewayConfig:
     # The partner API (/api/v1), per minute: per key, and per address for reads without a key.
     api_rate_per_key: int = 120
     api_rate_anonymous: int = 30
+    # Shared by every gateway (rate limits, mail-job leases); None: this process alone, in memory.
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewayConfig":
@@ -67,6 +69,7 @@ class GatewayConfig:
             api_rate_per_key=int(env.get("DOEMEE_API_RATE_PER_KEY") or defaults.api_rate_per_key),
             api_rate_anonymous=int(env.get("DOEMEE_API_RATE_ANONYMOUS") or defaults.api_rate_anonymous),
             trusted_proxies=parse_proxies(env.get("DOEMEE_TRUSTED_PROXIES", "")),
+            redis_url=Settings.from_env(env).redis_url,
         )
 
 

@@ -132,9 +132,9 @@ async def _run(request: Request, work: Callable[[Session, str, Any], Any]) -> An
     """The outcome of `work`, a rate-limit page, or None when the database is away."""
     gateway = request.app.state.gateway
     ip = request.client.host if request.client else "unknown"
-    if not gateway.per_ip.allow(ip):
+    if not await gateway.per_ip.allow(ip):
         return _page(messages.FOLLOWUP_PAGE_TITLE, messages.WEB_RATE_LIMITED, 429,
-                     headers={"Retry-After": str(gateway.per_ip.retry_after(ip))})
+                     headers={"Retry-After": str(await gateway.per_ip.retry_after(ip))})
     token = request.query_params.get("token") or ""
     settings = gateway.config.mail
     try:

@@ -452,6 +452,34 @@ class SearchLog(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+class SearchLogAggregate(Base):
+    """Searches older than the retention period, counted per UTC day (doemee.search_aggregates).
+
+    Only what the figures read survives: the day (Cijfers cuts weeks and
+    the demand report a start day at UTC midnight), the centre, the
+    municipality and the interests, with how many searches and how many of
+    them found nothing within their radius. The postcode, the result count
+    and the time of day are gone. One key may have more than one row;
+    readers add them up.
+    """
+
+    __tablename__ = "search_log_aggregate"
+    __table_args__ = (
+        Index("ix_search_log_aggregate_centre_days", "centre_id", "day"),
+        Index("ix_search_log_aggregate_region_days", "municipality_code", "day", "interests"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre.id", ondelete="SET NULL", name="fk_search_log_aggregate_centre_id_centre"),
+    )
+    municipality_code: Mapped[str | None] = mapped_column(String(4))
+    interests: Mapped[str] = mapped_column(String(300), default="")
+    searches: Mapped[int] = mapped_column(Integer)
+    unmet: Mapped[int] = mapped_column(Integer)
+
+
 class StaffRole(str, Enum):
     STAFF = "staff"
     ADMIN = "admin"

@@ -13,7 +13,7 @@ from tests.support.postgres import free_port
 
 SUBCOMMANDS = [
     "import-csv", "export-csv", "match", "geo", "setup", "geo-fetch", "demo-load", "demo-remove", "migrate",
-    "concepts", "approve", "reject", "demand", "centres-sync", "backup", "restore",
+    "concepts", "approve", "reject", "demand", "centres-sync", "backup", "restore", "retention",
 ]
 
 

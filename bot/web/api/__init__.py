@@ -34,4 +34,4 @@ def routes() -> list[Route]:
 
 
 def install(app: Starlette, config: GatewayConfig) -> None:
-    app.state.api_limits = Limits(config.api_rate_per_key, config.api_rate_anonymous)
+    app.state.api_limits = Limits(config.api_rate_per_key, config.api_rate_anonymous, app.state.gateway.shared)

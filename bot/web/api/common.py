@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.web.ratelimit import RateLimiter
+from bot.web.ratelimit import SharedRateLimiter
 from doemee import api_keys
 from doemee import api_messages as text
 from doemee.api_keys import Caller
 from doemee.geo.index import GeoIndex, get_geo_index
+from doemee.shared_state import SharedState
 
 log = logging.getLogger("doemee.web.api")
 
@@ -36,9 +37,9 @@ WRITE_HEADERS = {"Cache-Control": "no-store"}
 class Limits:
     """The API's own buckets: one per key, one per address for calls without a key."""
 
-    def __init__(self, per_key: int, anonymous: int) -> None:
-        self.per_key = RateLimiter(per_key)
-        self.anonymous = RateLimiter(anonymous)
+    def __init__(self, per_key: int, anonymous: int, shared: SharedState | None = None) -> None:
+        self.per_key = SharedRateLimiter(per_key, "api-key", shared)
+        self.anonymous = SharedRateLimiter(anonymous, "api-anonymous", shared)
 
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None,
@@ -101,13 +102,13 @@ def endpoint(*, write: bool) -> Callable[[Handler], Callable[[Request], Awaitabl
                         caller = await db(request, lambda session: api_keys.authenticate(session, secret))
                     if caller is None:
                         # A wrong key costs from the address's own budget: guessing keys is a flood like any other.
-                        refused = _limited(limits.anonymous, _client(request), base)
+                        refused = await _limited(limits.anonymous, _client(request), base)
                         code, message = ("key_missing", text.KEY_MISSING) if secret is None else ("unauthorized", text.UNAUTHORIZED)
                         return refused or error(401, code, message, {**base, "WWW-Authenticate": "Bearer"})
                 if caller is not None:
-                    refused = _limited(limits.per_key, f"key:{caller.key_id}", base)
+                    refused = await _limited(limits.per_key, f"key:{caller.key_id}", base)
                 else:
-                    refused = _limited(limits.anonymous, _client(request), base)
+                    refused = await _limited(limits.anonymous, _client(request), base)
                 if refused:
                     return refused
                 response = await handler(request, Access(caller))
@@ -123,10 +124,10 @@ def endpoint(*, write: bool) -> Callable[[Handler], Callable[[Request], Awaitabl
     return wrap
 
 
-def _limited(bucket: RateLimiter, name: str, headers: dict[str, str]) -> JSONResponse | None:
-    if bucket.allow(name):
+async def _limited(bucket: SharedRateLimiter, name: str, headers: dict[str, str]) -> JSONResponse | None:
+    if await bucket.allow(name):
         return None
-    return error(429, "rate_limited", text.RATE_LIMITED, {**headers, "Retry-After": str(bucket.retry_after(name))})
+    return error(429, "rate_limited", text.RATE_LIMITED, {**headers, "Retry-After": str(await bucket.retry_after(name))})
 
 
 def _client(request: Request) -> str:

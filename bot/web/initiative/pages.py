@@ -31,7 +31,7 @@ from bot.web.initiative.guard import (
 )
 from bot.web.portal.auth import client_address, parse_id
 from bot.web.portal.vacancies import form_values_shown, geography, typed
-from bot.web.ratelimit import RateLimiter
+from bot.web.ratelimit import SharedRateLimiter
 from doemee import initiative_manage as manage
 from doemee import initiative_messages as text
 from doemee.categories import CATEGORIES
@@ -47,11 +47,13 @@ REQUESTS_PER_MINUTE_PER_EMAIL = 3
 MAX_EMAIL_INPUT = 1000
 
 
-def _limiters(request: Request) -> tuple[RateLimiter, RateLimiter]:
+def _limiters(request: Request) -> tuple[SharedRateLimiter, SharedRateLimiter]:
     state = request.app.state
     if not hasattr(state, "initiative_limiters"):
+        shared = state.gateway.shared
         state.initiative_limiters = (
-            RateLimiter(REQUESTS_PER_MINUTE_PER_CLIENT), RateLimiter(REQUESTS_PER_MINUTE_PER_EMAIL),
+            SharedRateLimiter(REQUESTS_PER_MINUTE_PER_CLIENT, "initiative-client", shared),
+            SharedRateLimiter(REQUESTS_PER_MINUTE_PER_EMAIL, "initiative-email", shared),
         )
     return state.initiative_limiters
 
@@ -68,7 +70,7 @@ async def ask(request: Request, form: Form | None) -> Response:
         return render_page(request, "initiative/request.html", 400, done=False, error=text.REQUEST_EMPTY, email="")
     per_client, per_email = _limiters(request)
     key = hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
-    if not per_client.allow(client_address(request)) or not per_email.allow(key):
+    if not await per_client.allow(client_address(request)) or not await per_email.allow(key):
         return render_page(request, "initiative/request.html", 429, done=False, error=text.REQUEST_TOO_OFTEN,
                            email=email[:254])
     moment, mail = now(request), settings(request)
