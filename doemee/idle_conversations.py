@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,6 +103,31 @@ def _idle_senders(connection: Connection, cutoff: float, after: str | None, batc
         .order_by(_events.c.sender_id)
         .limit(batch)
     ))
+
+
+def forget_senders(url: str, senders: Collection[str]) -> int:
+    """Deletes every event of these conversations at once (a deletion request a centre handles); how many had any.
+
+    Raises when the store cannot be reached, so the centre hears the
+    conversation is still there; retention takes it later in any case.
+    """
+    wanted = sorted({sender for sender in senders if sender})
+    engine = _engine(url) if wanted else None
+    if engine is None:
+        return 0
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table("events"):
+                return 0
+            return len(set(connection.scalars(
+                delete(_events).where(_events.c.sender_id.in_(wanted)).returning(_events.c.sender_id)
+            )))
+    except OperationalError:
+        if _no_such_database(url):
+            return 0
+        raise
+    finally:
+        engine.dispose()
 
 
 def _delete(connection: Connection, senders: list[str], cutoff: float) -> list[str]:

@@ -88,8 +88,15 @@ def preview(session: Session, contact: Contact, centre_ids: Collection[int] | No
     return Found(len(residents), sign_ups, subscriptions, questions)
 
 
-def forget_contact(session: Session, contact: Contact, centre_ids: Collection[int] | None) -> tuple[Found, list[int]]:
-    """Forgets every resident the contact leads to, in the caller's unit of work; the counts and their ids."""
+def forget_contact(
+    session: Session, contact: Contact, centre_ids: Collection[int] | None,
+) -> tuple[Found, list[int], list[str]]:
+    """Forgets every resident the contact leads to, in the caller's unit of work.
+
+    Returns the counts, the residents' ids (for the audit trail) and their
+    sender ids, whose conversations the caller deletes from Rasa's tracker
+    store once this unit of work is committed (doemee.idle_conversations).
+    """
     residents = _residents(session, contact, centre_ids)
     linked_questions = session.scalar(select(func.count()).select_from(HandoffRequest).where(
         HandoffRequest.resident_id.in_(residents))) or 0
@@ -99,13 +106,15 @@ def forget_contact(session: Session, contact: Contact, centre_ids: Collection[in
         update(SignUp).where(_loose_sign_up(contact, centre_ids)).values(first_name=None, contact=None)
     )) or 0
     sign_ups = subscriptions = 0
+    senders = []
     for resident in session.scalars(select(Resident).where(Resident.id.in_(residents)).order_by(Resident.id)).all():
+        senders.append(resident.sender_id)
         forgotten = privacy.forget(session, resident.sender_id, resident.channel)
         sign_ups += forgotten.sign_ups_blanked
         subscriptions += forgotten.subscriptions
     found = Found(len(residents), sign_ups + int(loose_sign_ups), subscriptions,
                   int(linked_questions) + int(loose_questions))
-    return found, sorted(residents)
+    return found, sorted(residents), senders
 
 
 def _residents(session: Session, contact: Contact, centre_ids: Collection[int] | None) -> set[int]:

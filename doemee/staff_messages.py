@@ -297,6 +297,17 @@ PRIVACY_DONE = "Klaar. Alles over deze inwoner is gewist."
 PRIVACY_GONE_MEANWHILE = "Er was niets meer te wissen. Misschien heeft een collega het net gedaan."
 
 
+def privacy_conversations_gone(conversations: int) -> str:
+    if conversations == 1:
+        return "Ook het chatgesprek van deze inwoner is gewist."
+    return f"Ook de {conversations} chatgesprekken van deze inwoner zijn gewist."
+
+
+def privacy_conversations_kept(days: int) -> str:
+    return (f"Het chatgesprek kon ik nu niet wissen. Het wordt vanzelf gewist na {days} dagen zonder bericht. "
+            "Probeer het later nog eens als het eerder moet.")
+
+
 def privacy_counts(residents: int, sign_ups: int, subscriptions: int, questions: int) -> list[str]:
     """What is or will be removed, one short line each, for the list on the Privacy page."""
 

@@ -73,7 +73,7 @@ def test_forgetting_by_address_is_as_complete_as_vergeet_mij(db):
     opportunity = make_opportunity(db)
     sign_up(db, "web", "web-piet", opportunity.id, "Piet", Contact("phone", "0687654321"), "ok")
 
-    found, residents = privacy_requests.forget_contact(db, ANNA, _ids(db, "utrecht"))
+    found, residents, _ = privacy_requests.forget_contact(db, ANNA, _ids(db, "utrecht"))
 
     assert found == Found(residents=1, sign_ups=1, subscriptions=1, questions=1) and len(residents) == 1
     assert db.scalars(select(Resident.sender_id)).all() == ["web-piet"]
@@ -88,14 +88,14 @@ def test_forgetting_by_address_is_as_complete_as_vergeet_mij(db):
 def test_a_phone_number_finds_the_resident_who_gave_it_in_a_question(db):
     utrecht = centre_for_slug(db, "utrecht")
     handoff.leave_question(db, utrecht, "Bel me maar", "06 123 456 78", resident=get_or_create(db, "web", "web-bel"))
-    found, _ = privacy_requests.forget_contact(db, privacy_requests.read_contact("+31612345678"), _ids(db, "utrecht"))
+    found, _, _ = privacy_requests.forget_contact(db, privacy_requests.read_contact("+31612345678"), _ids(db, "utrecht"))
     assert (found.residents, found.questions) == (1, 1)
     assert db.scalar(select(func.count()).select_from(Resident)) == 0
 
 
 def test_a_question_without_a_resident_is_removed_by_its_contact(db):
     handoff.leave_question(db, centre_for_slug(db, "utrecht"), "Mail me", ANNA)
-    found, residents = privacy_requests.forget_contact(db, ANNA, _ids(db, "utrecht"))
+    found, residents, _ = privacy_requests.forget_contact(db, ANNA, _ids(db, "utrecht"))
     assert (found.questions, residents) == (1, [])
     assert db.scalar(select(func.count()).select_from(HandoffRequest)) == 0
 
@@ -104,7 +104,7 @@ def test_another_centres_member_finds_nothing_and_removes_nothing(db):
     _anna_everywhere(db)
     amsterdam = _ids(db, "amsterdam")
     assert privacy_requests.preview(db, ANNA, amsterdam).empty
-    found, _ = privacy_requests.forget_contact(db, ANNA, amsterdam)
+    found, _, _ = privacy_requests.forget_contact(db, ANNA, amsterdam)
     assert found.empty
     assert db.scalar(select(func.count()).select_from(Resident)) == 1
     assert db.scalar(select(func.count()).select_from(HandoffRequest)) == 1
@@ -120,5 +120,5 @@ def test_an_alert_in_a_centres_region_makes_the_resident_known_to_that_centre(db
 def test_an_admin_reaches_a_resident_no_centre_knows(db):
     ask_for_mail(db, "telegram", "42", AlertCriteria(*UTRECHT, pc4="3511"), "anna@example.org", "ok")
     assert privacy_requests.preview(db, ANNA, _ids(db, "utrecht", "amsterdam")).empty
-    found, _ = privacy_requests.forget_contact(db, ANNA, None)
+    found, _, _ = privacy_requests.forget_contact(db, ANNA, None)
     assert (found.residents, found.subscriptions) == (1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import unescape
 
 import pytest
@@ -14,7 +15,9 @@ from doemee.residents import Contact, get_or_create
 from doemee.signups import sign_up
 from doemee.storage.models import AuditEvent, HandoffRequest, Resident, SignUp
 from tests.domain.factories import make_opportunity
-from tests.web.test_portal import browsers, gateway, mail_settings, member  # noqa: F401  (fixtures)
+from tests.support.postgres import free_port
+from tests.support.tracker_store import add_conversation, events_per_sender, tracker_store
+from tests.web.test_portal import Portal, browsers, gateway, mail_settings, member  # noqa: F401  (fixtures)
 
 PAGE = "/portaal/privacy"
 
@@ -136,3 +139,29 @@ def test_the_page_needs_a_login(gateway):  # noqa: F811
 
     with httpx.Client(base_url=gateway, trust_env=False) as http:
         assert http.get(PAGE).headers["location"] == "/portaal"
+
+
+@pytest.mark.parametrize("reachable", [True, False], ids=["store", "store-down"])
+def test_forgetting_also_deletes_the_conversations_from_rasas_tracker_store(
+        database, make_gateway, mail_settings, tmp_path, reachable):  # noqa: F811
+    with tracker_store("sqlite", tmp_path) as url:
+        add_conversation(url, "web-anna", 1_700_000_000.0, 1_700_000_060.0)
+        add_conversation(url, "web-piet", 1_700_000_000.0)
+        where = url if reachable else f"postgresql+psycopg://doemee@127.0.0.1:{free_port()}/rasa"
+        settings = replace(mail_settings, tracker_store_url=where)
+        portal = Portal(make_gateway(database_url=database.url, mail=settings, email_alert_interval_seconds=0))
+        try:
+            member(database, settings, "sanne@example.org", "utrecht")
+            assert portal.login("sanne@example.org").status_code == 303
+            resident_of(database, "utrecht", "web-anna", Contact("email", "anna@example.org"))
+            done = portal.post(f"{PAGE}/vergeten", {"contact": "anna@example.org"}, csrf_from=PAGE)
+        finally:
+            portal.close()
+        page = unescape(done.text)
+        assert done.status_code == 200 and text.PRIVACY_DONE in page and residents(database) == []
+        if reachable:
+            assert text.privacy_conversations_gone(1) in page
+            assert events_per_sender(url) == {"web-piet": 1}
+        else:
+            assert text.privacy_conversations_kept(settings.retention_days) in page
+            assert events_per_sender(url) == {"web-anna": 2, "web-piet": 1}
