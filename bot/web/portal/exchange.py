@@ -224,31 +224,37 @@ async def export(request: Request, ctx: StaffContext, form: Form | None) -> Resp
         centre = session.get(Centre, centre_id)
         if centre is None:
             return None
-        ids = open_ids(session, centre=centre)
         audit.record(session, EXPORTED, staff_id=ctx.staff_id, centre_id=centre.id, object_type="centre",
                      object_id=centre.id)
-        return centre.slug, ids
+        return centre.slug
 
-    found = await run(request, work)
-    if found is None:
+    slug = await run(request, work)
+    if slug is None:
         return not_found(request, ctx)
-    slug, ids = found
 
     async def body():
+        # The header first: the browser shows the download at once, before the listings are read.
         yield ("\ufeff" + _csv_text([COLUMNS])).encode("utf-8")
-        for start in range(0, len(ids), CHUNK):
-            try:
+        try:
+            ids = await run(request, partial(_open_ids_of, centre_id=centre_id))
+            for start in range(0, len(ids), CHUNK):
                 rows = await run(request, partial(rows_by_id, ids=ids[start:start + CHUNK]))
-            except SQLAlchemyError as error:
-                log.error("csv export broken off: %s", type(error).__name__)
-                raise
-            yield _csv_text(format_row(row) for row in rows).encode("utf-8")
+                yield _csv_text(format_row(row) for row in rows).encode("utf-8")
+        except SQLAlchemyError as error:
+            log.error("csv export broken off: %s", type(error).__name__)
+            raise
 
     name = f"doemee-vacatures-{_SLUG.sub('', slug.lower()) or 'centrum'}-{date.today().isoformat()}.csv"
     return StreamingResponse(
         body(), media_type="text/csv; charset=utf-8",
         headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _open_ids_of(session, centre_id: int) -> list[int]:
+    """Nothing for a centre removed meanwhile: never every centre's listings."""
+    centre = session.get(Centre, centre_id)
+    return [] if centre is None else open_ids(session, centre=centre)
 
 
 def _csv_text(lines) -> str:
