@@ -15,7 +15,8 @@ runs in a worker thread, since SMTP blocks. A failing round (database or
 mail server down) is logged by error type and the next one tries again.
 Two gateways may both run it: every mail is claimed in the database first.
 With Redis (DOEMEE_REDIS_URL) each job also has a lease (doemee.leases), so
-of N gateways one runs it and the others only wait to take over.
+of N gateways one runs it and the others only wait to take over (retention
+too, though running it twice would only find nothing left to do).
 With `alert_interval_seconds` 0 only the outbox is sent, and the other way round.
 Once a day, the first time ten minutes after start-up, it also deletes idle
 conversations and folds old searches into day counts (doemee.retention).
@@ -68,6 +69,7 @@ class AlertMailer:
         self.alert_lease = Lease(shared, "mail-alerts", lease_ttl(interval_seconds))
         self.follow_up_lease = Lease(shared, "lifecycle-follow-up", lease_ttl(interval_seconds))
         self.outbox_lease = Lease(shared, "outbox", lease_ttl(outbox_interval_seconds))
+        self.retention_lease = Lease(shared, "retention", lease_ttl(max(interval_seconds, outbox_interval_seconds)))
 
     async def run_once(self) -> Round:
         done = await asyncio.to_thread(run_once, self.database(), self.settings, self.clock())
@@ -118,9 +120,12 @@ class AlertMailer:
                     if await self.outbox_lease.hold():
                         await self._guarded(self.deliver_once(), "outbox round")
                 if self.clock() >= self.retention_due:
-                    await self._guarded(self.retention_once(), "retention round")
+                    if await self.retention_lease.hold():
+                        await self._guarded(self.retention_once(), "retention round")
+                    else:
+                        self.retention_due = self.clock() + RETENTION_EVERY  # another gateway runs it
         finally:
-            for lease in (self.alert_lease, self.follow_up_lease, self.outbox_lease):
+            for lease in (self.alert_lease, self.follow_up_lease, self.outbox_lease, self.retention_lease):
                 await lease.release()
 
     @staticmethod
