@@ -68,6 +68,11 @@ def _weight(url: str, sender: str) -> bytes:
     return hashlib.blake2b(f"{url}\n{sender}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
+def rank(urls: Sequence[str], sender: str) -> list[str]:
+    """The instances in the order `sender` tries them when all are up: its own first."""
+    return sorted(urls, key=lambda url: _weight(url, sender), reverse=True)
+
+
 class RasaClient:
     """Posts messages to Rasa's REST channel; one instance per process."""
 
@@ -98,7 +103,7 @@ class RasaClient:
 
     def route(self, sender: str) -> list[str]:
         """The instances to try for `sender`, in order: its own first, unless it failed a moment ago."""
-        ranked = sorted(self.urls, key=lambda url: _weight(url, sender), reverse=True)
+        ranked = rank(self.urls, sender)
         now = self._clock()
         up = [url for url in ranked if self._down_until.get(url, 0.0) <= now]
         return up + [url for url in ranked if url not in up]

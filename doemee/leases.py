@@ -57,7 +57,8 @@ class Lease:
             return True
 
     async def _renew_or_take(self, client: redis.Redis) -> bool:
-        if await client.eval(_RENEW, 1, self.key, self.token, self.ttl_ms):
+        assert self.shared is not None
+        if await self.shared.script(client, _RENEW)(keys=[self.key], args=[self.token, self.ttl_ms]):
             return True
         return bool(await client.set(self.key, self.token, nx=True, px=self.ttl_ms))
 
@@ -66,6 +67,7 @@ class Lease:
         if self.shared is None:
             return
         try:
-            await self.shared.call(lambda client: client.eval(_RELEASE, 1, self.key, self.token))
+            shared = self.shared
+            await shared.call(lambda client: shared.script(client, _RELEASE)(keys=[self.key], args=[self.token]))
         except SharedStateDown:
             pass

@@ -21,6 +21,7 @@ from typing import TypeVar
 import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from doemee.email_alerts import signing_key
@@ -52,6 +53,7 @@ class SharedState:
         self.retry_after_seconds = retry_after_seconds
         self._clock = clock
         self._client: redis.Redis | None = None
+        self._scripts: dict[str, AsyncScript] = {}
         self._resting_until: float | None = None  # set while Redis counts as down
 
     @property
@@ -72,6 +74,13 @@ class SharedState:
                 retry=Retry(NoBackoff(), 1), decode_responses=True,
             )
         return self._client
+
+    def script(self, client: redis.Redis, source: str) -> AsyncScript:
+        """A Lua script run by its hash (EVALSHA): its text crosses the wire once, not on every call."""
+        found = self._scripts.get(source)
+        if found is None or found.registered_client is not client:
+            found = self._scripts[source] = client.register_script(source)
+        return found
 
     async def call(self, work: Callable[[redis.Redis], Awaitable[T]]) -> T:
         """`work`'s result; raises SharedStateDown when Redis fails now or failed moments ago."""

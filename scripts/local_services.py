@@ -8,7 +8,6 @@ this way: no system service, no container, nothing listening beyond
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -16,6 +15,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from doemee.storage.backup import BackupError, pg_tool
 
 
 def free_port() -> int:
@@ -25,13 +26,11 @@ def free_port() -> int:
 
 
 def pg_bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if found:
-        return found[-1]
-    path = shutil.which(name)
-    if path:
-        return path
-    raise RuntimeError(f"PostgreSQL's {name} is not installed (apt-get install postgresql)")
+    """The newest installed PostgreSQL program, as `doemee backup` finds it."""
+    try:
+        return pg_tool(name)
+    except BackupError:
+        raise RuntimeError(f"PostgreSQL's {name} is not installed (apt-get install postgresql)") from None
 
 
 def _wait_for_port(port: int, deadline: float, alive=lambda: True) -> None:

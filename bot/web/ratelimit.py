@@ -127,6 +127,7 @@ class SharedRateLimiter:
         redis_key = f"{PREFIX}rate:{self.name}:{self.shared.hashed(key)}"
         args = (self.local.capacity, self.local.rate, 1 if take else 0)
         try:
-            return await self.shared.call(lambda client: client.eval(_TAKE, 1, redis_key, *args))
+            shared = self.shared
+            return await shared.call(lambda client: shared.script(client, _TAKE)(keys=[redis_key], args=args))
         except SharedStateDown:
             return None

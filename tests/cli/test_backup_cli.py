@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from sqlalchemy import delete, func, select
-from sqlalchemy.engine import make_url
 
 from doemee.matching.engine import find
 from doemee.storage.database import Database
 from doemee.storage.models import Opportunity
 from tests.cli.runner import doemee
 from tests.matching.factory import add, near
-from tests.support.postgres import free_port
+from tests.support.postgres import free_port, scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,17 +26,11 @@ def fresh(request, tmp_path) -> Iterator[Database]:
         yield database
         database.engine.dispose()
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = f"backup_{uuid.uuid4().hex[:12]}"
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    database = Database(server.set(database=name).render_as_string(hide_password=False))
-    database.migrate()
-    yield database
-    database.engine.dispose()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with scratch_database(request.getfixturevalue("postgres_url"), "backup") as url:
+        database = Database(url)
+        database.migrate()
+        yield database
+        database.engine.dispose()
 
 
 def titles(database: Database) -> list[str]:

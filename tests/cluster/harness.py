@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psutil
 from sqlalchemy import func, select
 
-from bot.rasa_client import RasaClient
+from bot.rasa_client import rank, rest_urls
 from doemee import messages
 from doemee.storage.database import Database
 from doemee.storage.models import SignUp
@@ -30,14 +29,14 @@ from scripts.local_services import PostgresServer, RedisServer
 from scripts.run_cluster import setup_database
 from scripts.stack import APP_PY, ROOT
 from tests.support.fake_telegram import FakeTelegram
-from tests.support.processes import Console, kill_group
+from tests.support.processes import Console, SupervisedServices
 
 SEARCH = "ik woon in 3512 en wil iets met ouderen doen"
 APOLOGIES = {messages.WEB_RASA_DOWN, messages.WEB_NO_ANSWER}
 
 
 @dataclass
-class Cluster:
+class Cluster(SupervisedServices):
     process: subprocess.Popen
     console: Console
     postgres: PostgresServer
@@ -52,26 +51,14 @@ class Cluster:
 
     def home(self, sender: str) -> str:
         """The Rasa service a conversation belongs to, as the gateway and the bridge route it."""
-        client = RasaClient(self.rasa_urls)
-        return f"rasa-{client.urls.index(client.route(sender)[0]) + 1}"
+        urls = rest_urls(self.rasa_urls)
+        return f"rasa-{urls.index(rank(urls, sender)[0]) + 1}"
 
     def sender_at(self, service: str) -> str:
         while True:
             sender = "web-" + secrets.token_hex(16)
             if self.home(sender) == service:
                 return sender
-
-    def kill(self, name: str) -> int:
-        mark = self.console.mark()
-        kill_group(self.pids[name])
-        return mark
-
-    def back(self, name: str, mark: int, timeout: float = 300) -> None:
-        label = messages.supervisor_service(name)
-        self.console.wait_for(lambda line: f"{label} draait weer." in line, after=mark, timeout=timeout)
-        children = {c.pid for c in psutil.Process(self.process.pid).children()}
-        others = {pid for service, pid in self.pids.items() if service != name}
-        (self.pids[name],) = children - others
 
     def signups(self, contact: str) -> int:
         with self.database.session() as session:

@@ -46,7 +46,7 @@ def test_a_killed_rasa_instance_costs_the_message_in_flight_and_the_next_goes_on
     assert "Sanne" in resident.text(contact)
     assert "Gelukt" in resident.text("ja")
     assert cluster.signups(contact) == 1
-    cluster.back("rasa-1", mark)
+    cluster.back("rasa-1", mark, timeout=300)
     comes_home = Resident(cluster, cluster.sender_at("rasa-1"))
     wait_until(lambda: comes_home.say("hallo").status_code == 200, 30, "rasa-1 answers again")
 

@@ -25,7 +25,7 @@ import pytest
 from doemee import messages
 from scripts.stack import APP_PY, ROOT
 from tests.support.fake_telegram import FakeTelegram
-from tests.support.processes import Console, all_gone, kill_group
+from tests.support.processes import Console, SupervisedServices, all_gone
 from tests.support.stack import has_model, seeded_database
 
 pytestmark = pytest.mark.e2e
@@ -34,28 +34,13 @@ SEARCH = "ik woon in 3512 en wil iets met ouderen doen"
 
 
 @dataclass
-class Supervised:
+class Supervised(SupervisedServices):
     process: subprocess.Popen
     console: Console
     rasa_url: str
     action_health_url: str
     gateway_url: str
     pids: dict[str, int]
-
-    def kill(self, name: str) -> int:
-        """Kills the service's process group; returns where the console was, to wait for what follows."""
-        mark = self.console.mark()
-        kill_group(self.pids[name])
-        return mark
-
-    def back(self, name: str, label: str, mark: int, timeout: float = 120) -> None:
-        """Waits until the console says the service stopped and runs again; the others ran all along."""
-        self.console.wait_for(lambda line: f"{label} is gestopt (signaal SIGKILL)" in line, after=mark)
-        self.console.wait_for(lambda line: f"{label} draait weer." in line, after=mark, timeout=timeout)
-        children = {c.pid for c in psutil.Process(self.process.pid).children()}
-        others = {pid for service, pid in self.pids.items() if service != name}
-        assert others <= children, "another service was restarted too"
-        (self.pids[name],) = children - others
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +119,7 @@ def test_a_killed_action_server_comes_back_and_meanwhile_residents_get_an_apolog
     assert _texts(searched) == [messages.WEB_NO_ANSWER]
     assert _telegram_says(fake, SEARCH) == messages.TELEGRAM_OUTAGE
     assert _rest(supervised, "hallo") and _ok(f"{supervised.gateway_url}/healthz")
-    supervised.back("actions", "De actieserver", mark)
+    supervised.back("actions", mark, label="De actieserver")
     assert _ok(supervised.action_health_url)
     assert _offers(_chat(supervised, SEARCH))
 
@@ -143,7 +128,7 @@ def test_a_killed_gateway_comes_back_while_rasa_and_the_actions_serve(supervised
     mark = supervised.kill("gateway")
     assert _rest(supervised, "hallo") and _ok(supervised.action_health_url)
     assert _telegram_says(fake, "hallo") != messages.TELEGRAM_OUTAGE
-    supervised.back("gateway", "De webgateway", mark)
+    supervised.back("gateway", mark, label="De webgateway")
     assert _answered(_chat(supervised, "hallo"))
 
 
@@ -152,7 +137,7 @@ def test_a_killed_telegram_bot_comes_back_and_answers_what_was_sent_meanwhile(su
     sent = fake.mark()
     fake.send_text(CHAT + 1, "hallo")
     assert _answered(_chat(supervised, "hallo"))
-    supervised.back("telegram", "De Telegram-bot", mark)
+    supervised.back("telegram", mark, label="De Telegram-bot")
     reply = fake.wait_for_message(CHAT + 1, after=sent, timeout=90)
     assert reply.params["text"].strip() and reply.params["text"] != messages.TELEGRAM_OUTAGE
 
@@ -164,7 +149,7 @@ def test_a_killed_rasa_comes_back_and_meanwhile_both_channels_apologise(supervis
     assert down.json()[0]["buttons"][0]["title"] == messages.BUTTON_RETRY
     assert _telegram_says(fake, "hallo") == messages.TELEGRAM_OUTAGE
     assert _ok(supervised.action_health_url) and _ok(f"{supervised.gateway_url}/healthz")
-    supervised.back("rasa", "Rasa", mark, timeout=600)
+    supervised.back("rasa", mark, timeout=600, label="Rasa")
     assert _rest(supervised, "hallo")
     assert _offers(_chat(supervised, SEARCH))
     assert _telegram_says(fake, "hallo") != messages.TELEGRAM_OUTAGE

@@ -9,6 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 
+import psutil
+
 
 def alive(pid: int) -> bool:
     """Running, not a zombie: a killed service stays a zombie until its parent reaps it."""
@@ -73,3 +75,33 @@ class Console:
     def mark(self) -> int:
         with self._changed:
             return len(self.lines)
+
+
+class SupervisedServices:
+    """The services a supervisor process runs, by name: kill one, then see it back while the others ran on.
+
+    Mixed into a test's dataclass that has `process` (the supervisor),
+    `console` and `pids` (service name -> pid, updated on a restart).
+    """
+
+    process: subprocess.Popen
+    console: Console
+    pids: dict[str, int]
+
+    def kill(self, name: str) -> int:
+        """Kills the service's process group; returns where the console was, to wait for what follows."""
+        mark = self.console.mark()
+        kill_group(self.pids[name])
+        return mark
+
+    def back(self, name: str, mark: int, timeout: float = 120, label: str | None = None) -> None:
+        """Waits until the console says the service stopped and runs again; the others ran all along."""
+        from doemee.messages import supervisor_service
+
+        label = label or supervisor_service(name)
+        self.console.wait_for(lambda line: f"{label} is gestopt (signaal SIGKILL)" in line, after=mark)
+        self.console.wait_for(lambda line: f"{label} draait weer." in line, after=mark, timeout=timeout)
+        children = {c.pid for c in psutil.Process(self.process.pid).children()}
+        others = {pid for service, pid in self.pids.items() if service != name}
+        assert others <= children, "another service was restarted too"
+        (self.pids[name],) = children - others

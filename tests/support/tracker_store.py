@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, func, insert, select
 from sqlalchemy.engine import make_url
+
+from tests.support.postgres import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -55,18 +55,11 @@ def tracker_store(kind: str, directory: Path, postgres_url: str | None = None) -
         yield f"sqlite:///{path}"
         return
     assert postgres_url is not None
-    server = make_url(postgres_url)
-    name = f"tracker_{uuid.uuid4().hex[:12]}"
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        create_with_rasa(dialect="postgresql", host=server.host, port=server.port, db=name,
+    with scratch_database(postgres_url, "tracker") as url:
+        server = make_url(url)
+        create_with_rasa(dialect="postgresql", host=server.host, port=server.port, db=server.database,
                          username=server.username, password=server.password or "")
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        yield url
 
 
 def add_conversation(url: str, sender: str, *timestamps: float) -> None:
