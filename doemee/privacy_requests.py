@@ -11,7 +11,9 @@ a resident are removed or blanked here, since `forget` cannot reach them.
 A member of a centre reaches only residents known to their centres (a
 sign-up, a question or an alert subscription of that centre); an admin
 reaches everyone. A resident known elsewhere looks exactly like one that
-does not exist.
+does not exist. Forgetting is about the person, so it also removes what
+they left at other centres, but the member's counts show only their own
+centres' share: another centre's sign-ups are not theirs to count.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from sqlalchemy.orm import Session
 from doemee import privacy
 from doemee import staff_messages as text
 from doemee.residents import Contact, parse_contact
-from doemee.storage.database import rows_changed
 from doemee.storage.models import (
     AlertSubscription,
     CentreMunicipality,
@@ -78,14 +79,7 @@ def read_contact(raw: str) -> Contact:
 
 def preview(session: Session, contact: Contact, centre_ids: Collection[int] | None) -> Found:
     """What `forget_contact` would remove now; `centre_ids` None is every centre (an admin)."""
-    residents = _residents(session, contact, centre_ids)
-    sign_ups = session.scalar(select(func.count()).select_from(SignUp).where(_sign_up_filter(residents, contact,
-                                                                                           centre_ids))) or 0
-    subscriptions = session.scalar(select(func.count()).select_from(AlertSubscription).where(
-        AlertSubscription.resident_id.in_(residents))) or 0
-    questions = session.scalar(select(func.count()).select_from(HandoffRequest).where(
-        _question_filter(residents, contact, centre_ids))) or 0
-    return Found(len(residents), sign_ups, subscriptions, questions)
+    return _count(session, _residents(session, contact, centre_ids), contact, centre_ids)
 
 
 def forget_contact(
@@ -93,28 +87,34 @@ def forget_contact(
 ) -> tuple[Found, list[int], list[str]]:
     """Forgets every resident the contact leads to, in the caller's unit of work.
 
-    Returns the counts, the residents' ids (for the audit trail) and their
-    sender ids, whose conversations the caller deletes from Rasa's tracker
-    store once this unit of work is committed (doemee.idle_conversations).
+    Returns the counts (as `preview` gives them, read before anything goes),
+    the residents' ids (for the audit trail) and their sender ids, whose
+    conversations the caller deletes from Rasa's tracker store once this
+    unit of work is committed (doemee.idle_conversations).
     """
     residents = _residents(session, contact, centre_ids)
-    linked_questions = session.scalar(select(func.count()).select_from(HandoffRequest).where(
-        HandoffRequest.resident_id.in_(residents))) or 0
-    loose_questions = rows_changed(session.execute(
-        delete(HandoffRequest).where(_loose_question(contact, centre_ids)))) or 0
-    loose_sign_ups = rows_changed(session.execute(
-        update(SignUp).where(_loose_sign_up(contact, centre_ids)).values(first_name=None, contact=None)
-    )) or 0
-    sign_ups = subscriptions = 0
+    found = _count(session, residents, contact, centre_ids)
+    session.execute(delete(HandoffRequest).where(_loose_question(contact, centre_ids)))
+    session.execute(update(SignUp).where(_loose_sign_up(contact, centre_ids)).values(first_name=None, contact=None))
     senders = []
     for resident in session.scalars(select(Resident).where(Resident.id.in_(residents)).order_by(Resident.id)).all():
         senders.append(resident.sender_id)
-        forgotten = privacy.forget(session, resident.sender_id, resident.channel)
-        sign_ups += forgotten.sign_ups_blanked
-        subscriptions += forgotten.subscriptions
-    found = Found(len(residents), sign_ups + int(loose_sign_ups), subscriptions,
-                  int(linked_questions) + int(loose_questions))
+        privacy.forget(session, resident.sender_id, resident.channel)
     return found, sorted(residents), senders
+
+
+def _count(session: Session, residents: set[int], contact: Contact, centre_ids: Collection[int] | None) -> Found:
+    """The residents, and of what they left only what belongs to `centre_ids` (None: everything)."""
+    sign_ups = session.scalar(select(func.count()).select_from(SignUp).where(
+        _sign_up_filter(residents, contact, centre_ids), *_in_centres(SignUp.centre_id, centre_ids))) or 0
+    questions = session.scalar(select(func.count()).select_from(HandoffRequest).where(
+        _question_filter(residents, contact, centre_ids), *_in_centres(HandoffRequest.centre_id, centre_ids))) or 0
+    subscriptions = session.execute(select(AlertSubscription.municipality_codes).where(
+        AlertSubscription.resident_id.in_(residents))).scalars().all()
+    if centre_ids is not None:
+        region = _region(session, centre_ids)
+        subscriptions = [codes for codes in subscriptions if region & _codes(codes)]
+    return Found(len(residents), int(sign_ups), len(subscriptions), int(questions))
 
 
 def _residents(session: Session, contact: Contact, centre_ids: Collection[int] | None) -> set[int]:
@@ -140,13 +140,21 @@ def _known_to(session: Session, residents: set[int], centre_ids: Collection[int]
         SignUp.resident_id.in_(residents), SignUp.centre_id.in_(centres))))
     known |= set(session.scalars(select(HandoffRequest.resident_id).where(
         HandoffRequest.resident_id.in_(residents), HandoffRequest.centre_id.in_(centres))))
-    region = set(session.scalars(select(CentreMunicipality.municipality_code).where(
-        CentreMunicipality.centre_id.in_(centres))))
+    region = _region(session, centres)
     for resident, codes in session.execute(select(AlertSubscription.resident_id, AlertSubscription.municipality_codes)
                                            .where(AlertSubscription.resident_id.in_(residents))):
-        if region & {code for code in codes.split(",") if code}:
+        if region & _codes(codes):
             known.add(resident)
     return {resident for resident in known if resident is not None}
+
+
+def _region(session: Session, centre_ids: Collection[int]) -> set[str]:
+    return set(session.scalars(select(CentreMunicipality.municipality_code).where(
+        CentreMunicipality.centre_id.in_(sorted(centre_ids)))))
+
+
+def _codes(stored: str | None) -> set[str]:
+    return {code for code in (stored or "").split(",") if code}
 
 
 def _contact_is(column, contact: Contact):

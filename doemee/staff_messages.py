@@ -294,6 +294,10 @@ PRIVACY_NOTHING = (
     "of heeft een ander centrum de gegevens."
 )
 PRIVACY_DONE = "Klaar. Alles over deze inwoner is gewist."
+PRIVACY_ALSO_ELSEWHERE = (
+    "Heeft deze inwoner ook iets bij een ander centrum achtergelaten? Dat wissen we ook. "
+    "Hier tellen we alleen wat bij jouw centrum hoort."
+)
 PRIVACY_GONE_MEANWHILE = "Er was niets meer te wissen. Misschien heeft een collega het net gedaan."
 
 

@@ -122,3 +122,19 @@ def test_an_admin_reaches_a_resident_no_centre_knows(db):
     assert privacy_requests.preview(db, ANNA, _ids(db, "utrecht", "amsterdam")).empty
     found, _, _ = privacy_requests.forget_contact(db, ANNA, None)
     assert (found.residents, found.subscriptions) == (1, 1)
+
+
+def test_a_member_counts_only_their_own_centres_share_yet_everything_is_forgotten(db):
+    _anna_everywhere(db)
+    amsterdam = centre_for_slug(db, "amsterdam")
+    handoff.leave_question(db, amsterdam, "Kan ik ook hier helpen?", ANNA, resident=get_or_create(db, "web", "web-anna"))
+    sign_up(db, "web", "web-anna", make_opportunity(db).id, "Anna", ANNA, "ok", centre=amsterdam)
+
+    assert privacy_requests.preview(db, ANNA, None) == Found(residents=1, sign_ups=2, subscriptions=1, questions=2)
+    assert privacy_requests.preview(db, ANNA, _ids(db, "amsterdam")) == Found(1, 1, 0, 1)
+    found, _, _ = privacy_requests.forget_contact(db, ANNA, _ids(db, "utrecht"))
+
+    assert found == Found(residents=1, sign_ups=1, subscriptions=1, questions=1)
+    assert db.scalar(select(func.count()).select_from(HandoffRequest)) == 0
+    assert db.scalar(select(func.count()).select_from(SignUp).where(SignUp.contact.is_not(None))) == 0
+    assert privacy_requests.preview(db, ANNA, None).empty

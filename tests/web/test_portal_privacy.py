@@ -54,6 +54,7 @@ def test_a_member_searches_sees_counts_only_then_forgets_everything(database, me
     assert shown.status_code == 200 and "Wat we wissen" in page
     assert "1 inwoner in de chat" in page and "1 hulpvraag" in page and "1 aanmelding" in page
     assert "Wie belt mij?" not in page and "Anna<" not in page and "0687654321" not in page
+    assert text.PRIVACY_ALSO_ELSEWHERE in page
     assert residents(database) == ["web-anna", "web-piet"]
 
     done = me.post(f"{PAGE}/vergeten", {"contact": "anna@example.org"}, csrf_from=PAGE)
@@ -95,7 +96,8 @@ def test_an_admin_forgets_a_resident_of_any_centre(database, mail_settings, brow
     resident_of(database, "amsterdam", "web-amsterdam", Contact("email", "anna@example.org"))
     admin = browsers()
     admin.login("beheer@example.org")
-    assert "1 inwoner in de chat" in unescape(admin.post(PAGE, {"contact": "anna@example.org"}).text)
+    shown = unescape(admin.post(PAGE, {"contact": "anna@example.org"}).text)
+    assert "1 inwoner in de chat" in shown and text.PRIVACY_ALSO_ELSEWHERE not in shown
     admin.post(f"{PAGE}/vergeten", {"contact": "anna@example.org"}, csrf_from=PAGE)
     assert residents(database) == []
 
