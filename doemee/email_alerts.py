@@ -33,9 +33,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +44,7 @@ from itsdangerous import BadData, TimestampSigner, URLSafeSerializer, URLSafeTim
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
+from doemee.mail_message import compose
 from doemee import messages, outbox
 from doemee.alerts import AlertCriteria, DueAlert, claim, due_by_email, subscribe
 from doemee.categories import LABELS
@@ -67,10 +66,6 @@ _CONFIRM_SALT = "doemee.email-alerts.confirm"
 _UNSUBSCRIBE_SALT = "doemee.email-alerts.unsubscribe"
 _ADDRESS_EDGES = " .,;:!?<>()[]\"'"
 _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
-# Headers fold at 78 characters by default, and a link that cannot fold would be
-# encoded (=?utf-8?q?...), which no mail program reads as a List-Unsubscribe URL.
-# RFC 5322 allows lines of up to 998 characters.
-_MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 class Requested(Enum):
@@ -416,7 +411,7 @@ def _claim_confirmation(
     subscription = session.get(AlertSubscription, row.subscription_id) if row is not None else None
     if row is None or subscription is None:
         return None
-    message = _message(settings, row.email, messages.EMAIL_CONFIRM_SUBJECT)
+    message = compose(settings, row.email, messages.EMAIL_CONFIRM_SUBJECT)
     message.set_content(messages.email_confirm_body(
         summary_of(subscription), confirmation_link(row, settings, now), CONFIRM_WITHIN.days,
     ))
@@ -425,7 +420,7 @@ def _claim_confirmation(
 
 def _alert_message(alert: DueAlert, row: EmailAlert, settings: Settings) -> EmailMessage:
     unsubscribe = unsubscribe_link(row, settings)
-    message = _message(settings, row.email, messages.email_alert_subject(len(alert.matches)))
+    message = compose(settings, row.email, messages.email_alert_subject(len(alert.matches)))
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     links = [
@@ -433,17 +428,6 @@ def _alert_message(alert: DueAlert, row: EmailAlert, settings: Settings) -> Emai
         for m in alert.matches
     ]
     message.set_content(messages.email_alert_body(alert.matches, links, unsubscribe))
-    return message
-
-
-def _message(settings: Settings, to: str, subject: str) -> EmailMessage:
-    message = EmailMessage(policy=_MAIL_POLICY)
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="doemee.local")
-    message["Auto-Submitted"] = "auto-generated"
     return message
 
 

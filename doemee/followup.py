@@ -24,13 +24,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
 from email.message import EmailMessage
 from urllib.parse import urlencode
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import initiative_links, messages, outbox
 from doemee import initiative_messages as initiative_texts
 from doemee.mail_links import LinkState, plain_id, sign, unsign
@@ -66,7 +66,6 @@ QUESTION_KIND = "signup_question"
 WITHDRAWN_KIND = "signup_withdrawn"
 CENTRE_HANDLED = "signup.followed_up"  # audit: the centre took up a resident's "nee"
 _SALT = "doemee.followup.answer"
-_MAIL_POLICY = policy.default.clone(max_line_length=998)
 CHOICES: tuple[tuple[FollowUpAnswer, str], ...] = (
     (FollowUpAnswer.YES, messages.FOLLOWUP_YES),
     (FollowUpAnswer.NO, messages.FOLLOWUP_NO),
@@ -406,9 +405,4 @@ def _linked(session: Session, token: str, settings: Settings, now: datetime) -> 
 
 
 def _mail(settings: Settings, to: str, subject: str) -> EmailMessage:
-    message = EmailMessage(policy=_MAIL_POLICY)
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Auto-Submitted"] = "auto-generated"
-    return message
+    return compose(settings, to, subject)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from doemee import messages
 from doemee.residents import Contact, parse_contact
 from doemee.settings import Settings, get_settings
-from doemee.staff import notify_new_question
+from doemee.staff_notices import notify_new_question
 from doemee.storage.database import rows_changed
 from doemee.storage.models import Centre, HandoffRequest, HandoffStatus, Resident, as_utc, utcnow
 

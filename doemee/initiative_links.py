@@ -13,13 +13,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from enum import Enum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import audit, outbox
 from doemee import initiative_messages as text
 from doemee.mail_links import LinkState, plain_id, sign, unsign
@@ -147,13 +146,7 @@ def _mail_link(session: Session, initiative: Initiative, settings: Settings, mom
     address = normalise_email(initiative.contact_email or "")
     if address is None:
         return
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = address
-    message["Subject"] = text.manage_link_subject(initiative.name)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="doemee.local")
-    message.set_content(text.manage_link_body(
+    message = compose(settings, address, text.manage_link_subject(initiative.name), text.manage_link_body(
         initiative.name, manage_link(initiative, settings, moment), request_page(settings),
     ))
     centre_id = session.scalar(

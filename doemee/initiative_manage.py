@@ -27,7 +27,7 @@ from doemee.initiative_links import actor
 from doemee.mail_links import plain_id
 from doemee.opportunities import Geography
 from doemee.settings import Settings, get_settings
-from doemee.staff import notify_new_concept
+from doemee.staff_notices import notify_new_concept
 from doemee.storage.models import Centre, Initiative, Opportunity, SignUp, SignUpStatus, Status, as_utc, utcnow
 from doemee.vacancies import Saved, Vacancy, VacancyError, VacancyForm, VacancyNotFound
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from email import policy
 from email.message import EmailMessage
 from enum import Enum
 from urllib.parse import urlencode
@@ -34,6 +33,7 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import initiative_messages as texts
 from doemee import initiative_manage, outbox, vacancies
 from doemee.listing_end import end_date
@@ -51,7 +51,6 @@ CLOSE_PATH = "/initiatief/sluiten"
 CLOSE_WORD = "sluiten"  # doemee.initiative_manage.SWITCHES
 MAIL_KIND = "listing_ending"
 _SALT = "doemee.lifecycle"
-_MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 class Action(str, Enum):
@@ -206,17 +205,12 @@ def _initiative_address(session: Session, opportunity: Opportunity) -> str:
 
 def _warning(opportunity: Opportunity, address: str, ends: date, settings: Settings, now: datetime) -> EmailMessage:
     initiative = opportunity.initiative.name if opportunity.initiative is not None else ""
-    message = EmailMessage(policy=_MAIL_POLICY)
-    message["From"] = settings.mail_from
-    message["To"] = address
-    message["Subject"] = texts.lifecycle_warning_subject(opportunity.title, ends)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(texts.lifecycle_warning_body(
-        initiative, opportunity.title, ends,
-        link(settings, opportunity.id, ends, Action.RENEW, now),
-        link(settings, opportunity.id, ends, Action.CLOSE, now),
-    ))
-    return message
+    return compose(settings, address, texts.lifecycle_warning_subject(opportunity.title, ends),
+                   texts.lifecycle_warning_body(
+                       initiative, opportunity.title, ends,
+                       link(settings, opportunity.id, ends, Action.RENEW, now),
+                       link(settings, opportunity.id, ends, Action.CLOSE, now),
+                   ))
 
 
 def _target(

@@ -24,7 +24,7 @@ from doemee.geo.postcodes import find_postcode, normalise_postcode
 from doemee.opportunities import LIMITS, Geography, OpportunityInput, is_valid_email, save, validate
 from doemee.residents import is_yes_or_no, parse_contact
 from doemee.settings import Settings, get_settings
-from doemee.staff import notify_new_concept
+from doemee.staff_notices import notify_new_concept
 from doemee.storage.models import Status
 
 SOURCE = "chat"

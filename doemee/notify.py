@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import initiative_messages, messages, outbox
 from doemee.settings import Settings
 from doemee.storage.models import OutboxMail
@@ -44,12 +44,7 @@ class ModerationNotice:
 
 
 def build_message(notice: SignUpNotice, settings: Settings) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = notice.to_email
-    message["Subject"] = messages.signup_notice_subject(notice.title)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="doemee.local")
+    message = compose(settings, notice.to_email, messages.signup_notice_subject(notice.title))
     manage = initiative_messages.signup_manage_line(notice.manage_link, notice.manage_personal) \
         if notice.manage_link else ""
     message.set_content(
@@ -66,20 +61,12 @@ def queue_signup_notice(
 
 
 def build_moderation_message(notice: ModerationNotice, settings: Settings) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = notice.to_email
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="doemee.local")
     if notice.approved:
-        message["Subject"] = messages.moderation_approved_subject(notice.title)
-        message.set_content(messages.moderation_approved_body(notice.initiative, notice.title))
-    else:
-        message["Subject"] = messages.moderation_rejected_subject(notice.title)
-        message.set_content(
-            messages.moderation_rejected_body(notice.initiative, notice.title, notice.reason, settings.handoff_contact)
-        )
-    return message
+        return compose(settings, notice.to_email, messages.moderation_approved_subject(notice.title),
+                       messages.moderation_approved_body(notice.initiative, notice.title))
+    return compose(settings, notice.to_email, messages.moderation_rejected_subject(notice.title),
+                   messages.moderation_rejected_body(notice.initiative, notice.title, notice.reason,
+                                                     settings.handoff_contact))
 
 
 def queue_moderation_notice(

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import initiative_messages, outbox
 from doemee.initiative_links import link_for_notice
 from doemee.notify import SignUpNotice, queue_signup_notice
@@ -35,7 +34,6 @@ ACTIVE = (SignUpStatus.NEW, SignUpStatus.CONTACTED, SignUpStatus.STARTED)
 WITHDRAWN_KIND = "signup_withdrawn"
 # More than a chat can show as buttons; the newest come first.
 MAX_LISTED = 8
-_MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -218,11 +216,8 @@ def withdraw(
     address = (opportunity.contact_email or "").strip()
     if address:
         settings = settings or get_settings()
-        message = EmailMessage(policy=_MAIL_POLICY)
-        message["From"] = settings.mail_from
-        message["To"] = address
-        message["Subject"] = initiative_messages.followup_withdrawn_subject(opportunity.title)
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(initiative_messages.followup_withdrawn_body(initiative.name, opportunity.title, row.first_name))
+        message = compose(settings, address, initiative_messages.followup_withdrawn_subject(opportunity.title),
+                          initiative_messages.followup_withdrawn_body(initiative.name, opportunity.title,
+                                                                      row.first_name))
         outbox.queue(session, message, kind=WITHDRAWN_KIND, centre_id=opportunity.centre_id, resident_id=resident.id)
     return OwnSignUp(row.id, opportunity.title, initiative.name, opportunity.category)

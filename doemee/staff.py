@@ -13,11 +13,8 @@ import hashlib
 import logging
 import secrets
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from enum import Enum
 from functools import lru_cache
 
@@ -26,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from doemee.mail_message import compose
 from doemee import audit, outbox
 from doemee import staff_messages as text
 from doemee.attribution import centre_for_slug
@@ -178,7 +176,7 @@ def invite(
                  object_type="staff_member", object_id=member.id, at=now)
     invitation = Invitation(member.id, address, centre.name, f"{settings.public_url}{INVITE_PATH}{token}",
                             now + INVITE_VALID)
-    message = _message(settings, invitation.email, text.invite_subject(invitation.centre_name),
+    message = compose(settings, invitation.email, text.invite_subject(invitation.centre_name),
                        text.invite_body(invitation.centre_name, invitation.link))
     outbox.queue(session, message, kind="staff-invite", centre_id=centre.id)
     return invitation
@@ -206,7 +204,7 @@ def request_reset(session: Session, email: str, settings: Settings, now: datetim
     token = _new_token(session, member.id, TokenPurpose.RESET, now + RESET_VALID, now)
     audit.record(session, audit.RESET_REQUESTED, staff_id=member.id, centre_id=member.centre_id,
                  object_type="staff_member", object_id=member.id, at=now)
-    message = _message(settings, member.email, text.RESET_SUBJECT,
+    message = compose(settings, member.email, text.RESET_SUBJECT,
                        text.reset_body(f"{settings.public_url}{RESET_PATH}{token}"))
     outbox.queue(session, message, kind="staff-reset", centre_id=member.centre_id)
 
@@ -377,57 +375,3 @@ def visible_centre_ids(session: Session, member: StaffMember) -> frozenset[int]:
     if member.role is StaffRole.ADMIN:
         return frozenset(session.scalars(select(Centre.id)))
     return frozenset({member.centre_id})
-
-
-def active_staff_emails(session: Session, centre_id: int) -> list[str]:
-    """Who hears about a new concept: the centre's active members who accepted their invitation."""
-    return list(session.scalars(
-        select(StaffMember.email).where(
-            StaffMember.centre_id == centre_id, StaffMember.active.is_(True), StaffMember.password_hash.is_not(None),
-        ).order_by(StaffMember.id)
-    ))
-
-
-def _message(settings: Settings, to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="doemee.local")
-    message.set_content(body)
-    return message
-
-
-def new_concept_message(settings: Settings, to: str, title: str, opportunity_id: int) -> EmailMessage:
-    link = f"{settings.public_url}/portaal/concepten/{opportunity_id}"
-    return _message(settings, to, text.new_concept_subject(" ".join(title.split())[:120]),
-                    text.new_concept_body(title, link))
-
-
-def notify_new_concept(session: Session, opportunity_id: int, centre_id: int, title: str, settings: Settings) -> None:
-    """Queues a mail to each of the centre's staff about a new concept, in the concept's transaction.
-
-    A rollback takes the mails back with the concept, and a mail server
-    that is down can never lose either: the outbox worker retries.
-    """
-    _mail_staff(
-        session, centre_id, lambda address: new_concept_message(settings, address, title, opportunity_id),
-        "staff-concept",
-    )
-
-
-def new_question_message(settings: Settings, to: str) -> EmailMessage:
-    """Only a link: the question and the resident's contact stay in the portal, behind a login."""
-    return _message(settings, to, text.NEW_QUESTION_SUBJECT,
-                    text.new_question_body(f"{settings.public_url}/portaal/hulpvragen"))
-
-
-def notify_new_question(session: Session, centre_id: int, settings: Settings) -> None:
-    """Queues mails to the centre's staff about a resident's question, like a new concept."""
-    _mail_staff(session, centre_id, lambda address: new_question_message(settings, address), "staff-question")
-
-
-def _mail_staff(session: Session, centre_id: int, build: Callable[[str], EmailMessage], kind: str) -> None:
-    for address in active_staff_emails(session, centre_id):
-        outbox.queue(session, build(address), kind=kind, centre_id=centre_id)
