@@ -21,6 +21,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.web import alert_pages, api, followup_chat, lifecycle_pages, origins, pages, portal
 from bot.web import initiative as initiative_pages
+from bot.web.portal import figures
 from bot.web.alert_mailer import AlertMailer
 from bot.web.body import read_capped
 from bot.web.centres import CentreDirectory, load_centres
@@ -296,6 +297,9 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
         tasks = []
         if config.email_alert_interval_seconds > 0 or config.outbox_interval_seconds > 0:
             tasks.append(asyncio.create_task(mailer.run_forever(), name="alert-mail"))
+        if config.figures_warm_seconds > 0:
+            tasks.append(asyncio.create_task(figures.keep_warm(app, gateway, config.figures_warm_seconds),
+                                             name="figures"))
         try:
             yield
         finally:
@@ -303,6 +307,7 @@ def create_app(config: GatewayConfig | None = None) -> Starlette:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await figures.cache_of(app).stop()
             await gateway.rasa.close()
             if shared is not None:
                 await shared.aclose()

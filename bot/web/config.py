@@ -13,6 +13,7 @@ DEFAULT_RASA_URL = "http://localhost:5005"
 DEFAULT_CENTRES_FILE = PROJECT_ROOT / "centres.yml"
 DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS = 60.0
 DEFAULT_OUTBOX_INTERVAL_SECONDS = 5.0
+DEFAULT_FIGURES_WARM_SECONDS = 240.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class GatewayConfig:
     mail: Settings = field(default_factory=Settings)
     # The portal's cookies get the Secure flag: on whenever the gateway is reached over TLS.
     portal_secure_cookies: bool = False
+    # How often Cijfers is counted ahead for every centre (0: only when a page asks). Off unless
+    # the environment turns it on, as `from_env` does: tests count the statements a page runs.
+    figures_warm_seconds: float = 0.0
     # How often the centres are read again from the database (colours, region, websites).
     centres_refresh_seconds: float = 30.0
     # Reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client; empty: the peer is the client.
@@ -64,6 +68,7 @@ class GatewayConfig:
             email_alert_interval_seconds=_interval(env.get("DOEMEE_EMAIL_ALERT_INTERVAL_SECONDS")),
             outbox_interval_seconds=_interval(env.get("DOEMEE_OUTBOX_INTERVAL_SECONDS"), DEFAULT_OUTBOX_INTERVAL_SECONDS),
             mail=Settings.from_env(env),
+            figures_warm_seconds=_interval(env.get("DOEMEE_FIGURES_WARM_SECONDS"), DEFAULT_FIGURES_WARM_SECONDS),
             centres_refresh_seconds=float(env.get("DOEMEE_CENTRES_REFRESH_SECONDS") or defaults.centres_refresh_seconds),
             portal_secure_cookies=(env.get("DOEMEE_PORTAL_SECURE_COOKIES") or "").strip().lower() in ("1", "true", "ja", "yes"),
             api_rate_per_key=int(env.get("DOEMEE_API_RATE_PER_KEY") or defaults.api_rate_per_key),
@@ -100,7 +105,7 @@ def parse_proxies(text: str) -> tuple[str, ...]:
 
 
 def _interval(text: str | None, default: float = DEFAULT_EMAIL_ALERT_INTERVAL_SECONDS) -> float:
-    """Seconds between rounds of a mail sender; "0" turns it off, anything else waits at least 1 s."""
+    """Seconds between rounds of a background job; "0" turns it off, anything else waits at least 1 s."""
     if text is None or not text.strip():
         return default
     seconds = float(text)

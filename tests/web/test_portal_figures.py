@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import time
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +18,8 @@ from doemee import centre_stats, messages
 from doemee.attribution import centre_for_slug
 from doemee.storage.models import SearchLog, SignUp
 from tests.domain.factories import make_opportunity
-from tests.web.test_portal import browsers, gateway, mail_settings, member  # noqa: F401  (fixtures)
+from tests.web.test_portal import Portal, browsers, gateway, mail_settings, member  # noqa: F401  (fixtures)
+from tests.web.test_portal_scale import counted as statements_run
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -204,3 +207,69 @@ def test_an_admin_sees_all_centres_together_or_one_centre(database, mail_setting
     assert f"/portaal/cijfers/weken.csv?centrum={amsterdam}" in one
     rows = downloaded(admin, f"/portaal/cijfers/weken.csv?centrum={amsterdam}")
     assert rows[-1][2:] == ["5", "5", "3", "0.600"]
+
+
+def more_searches(database, count: int) -> None:
+    with database.session() as session:
+        utrecht = centre_for_slug(session, "utrecht").id
+        for _ in range(count):
+            session.add(SearchLog(interests="groen", municipality_code="0344", result_count=3, within_radius_count=2,
+                                  centre_id=utrecht, created_at=monday_noon(0)))
+
+
+def searches_shown(me) -> str:
+    return table_row(me.http.get("/portaal/cijfers").text, "Samen")[0]
+
+
+def test_the_cache_serves_fresh_counts_then_older_ones_while_counting_again_then_counts_anew():
+    cache, today = figures.FiguresCache(max_age=300, stale_limit=3600), datetime(2026, 12, 5).date()
+    kept = object()
+    cache.put(frozenset({1}), today, 1000.0, kept)
+    assert cache.get(frozenset({1}), today, 1299.0) == (kept, False)
+    assert cache.get(frozenset({1}), today, 1300.0) == (kept, True)
+    assert cache.get(frozenset({1}), today + timedelta(days=1), 1010.0) == (kept, True)
+    assert cache.get(frozenset({1}), today, 4600.0) == (None, True)
+    assert cache.get(frozenset({2}), today, 1000.0) == (None, True)
+
+
+def test_older_counts_are_shown_at_once_and_counted_again_behind_the_page(database, me, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(figures, "_clock", lambda: clock[0])
+    known_data(database)
+    assert searches_shown(me) == "6"
+    more_searches(database, 3)
+    assert searches_shown(me) == "6"
+
+    clock[0] += 301
+    assert searches_shown(me) == "6"
+    for _ in range(100):
+        if searches_shown(me) == "9":
+            break
+        time.sleep(0.05)
+    assert searches_shown(me) == "9"
+
+    more_searches(database, 1)
+    clock[0] += 3601
+    assert searches_shown(me) == "10"
+
+
+def test_the_gateway_counts_every_centres_figures_before_anyone_asks(
+        make_gateway, database, mail_settings, caplog):  # noqa: F811
+    known_data(database)
+    caplog.set_level(logging.DEBUG, logger=figures.log.name)
+    url = make_gateway(database_url=database.url, mail=mail_settings, email_alert_interval_seconds=0,
+                       outbox_interval_seconds=0, figures_warm_seconds=60)
+    deadline = time.monotonic() + 20
+    while not any("counted ahead" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    member(database, mail_settings, "sanne@example.org", "utrecht")
+    member(database, mail_settings, "beheer@example.org", "utrecht", admin=True)
+    for email, expected in (("sanne@example.org", "6"), ("beheer@example.org", "11")):
+        me = Portal(url)
+        try:
+            assert me.login(email).status_code == 303
+            with statements_run() as statements:
+                assert table_row(me.http.get("/portaal/cijfers").text, "Samen")[0] == expected
+        finally:
+            me.close()
+        assert not any("search_log" in s for s in statements), email

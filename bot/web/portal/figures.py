@@ -9,14 +9,17 @@ who wants the exact figure, and each table can be downloaded as CSV.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,6 +28,7 @@ from bot.web.portal.auth import (
     PREFIX,
     Form,
     StaffContext,
+    gateway,
     not_found,
     parse_id,
     render_page,
@@ -36,8 +40,10 @@ from doemee import centre_stats, messages
 from doemee import staff_messages as text
 from doemee.centre_stats import RegionFigures, WeeklyStats
 from doemee.demand import DemandReport
+from doemee.storage.models import Centre
 
 PAGE = f"{PREFIX}/cijfers"
+log = logging.getLogger("doemee.web.portal.figures")
 DEMAND_ROWS_SHOWN = 50
 
 CHART_WIDTH = 640
@@ -66,35 +72,56 @@ class Counted(NamedTuple):
 
 
 class FiguresCache:
-    """The counts of one set of centres, kept for a few minutes.
+    """The counts of each set of centres, kept and counted again in the background.
 
     Counting reads every search of the period (a busy region logs hundreds
     of thousands a quarter), far more than a page may take; figures that
-    are at most `max_age` seconds old serve the question "how are we
-    doing" just as well. Per process, a few scopes at a time; a new day
-    counts afresh, since the weeks and the period end today.
+    are a few minutes old serve the question "how are we doing" just as
+    well. Counts younger than `max_age` are served as they are. Older ones,
+    up to `stale_limit`, are served too while a background task counts
+    them again, so only the first view of a set of centres, or one after
+    a long quiet spell, waits for the count. `keep_warm` counts every
+    centre's figures before anyone asks. Per process, a few scopes at a time.
     """
 
-    def __init__(self, max_age: float = 300.0, size: int = 32) -> None:
+    def __init__(self, max_age: float = 300.0, stale_limit: float = 3600.0, size: int = 256) -> None:
         self.max_age = max_age
+        self.stale_limit = stale_limit
         self.size = size
-        self._kept: OrderedDict[tuple[frozenset[int], date], tuple[float, Counted]] = OrderedDict()
+        self._kept: OrderedDict[frozenset[int], tuple[float, date, Counted]] = OrderedDict()
+        self._refreshing: dict[frozenset[int], asyncio.Task] = {}
 
-    def get(self, scope: frozenset[int], today: date, now: float) -> Counted | None:
-        found = self._kept.get((scope, today))
-        if found is None or now - found[0] >= self.max_age:
-            return None
-        self._kept.move_to_end((scope, today))
-        return found[1]
+    def get(self, scope: frozenset[int], today: date, now: float) -> tuple[Counted | None, bool]:
+        """The kept counts (None when there are none worth showing), and whether to count again."""
+        found = self._kept.get(scope)
+        if found is None or now - found[0] >= self.stale_limit:
+            return None, True
+        self._kept.move_to_end(scope)
+        return found[2], found[1] != today or now - found[0] >= self.max_age
 
     def put(self, scope: frozenset[int], today: date, now: float, counted: Counted) -> None:
-        self._kept[(scope, today)] = (now, counted)
-        self._kept.move_to_end((scope, today))
+        self._kept[scope] = (now, today, counted)
+        self._kept.move_to_end(scope)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
 
+    def refresh(self, scope: frozenset[int], count: Callable[[], Awaitable[None]]) -> None:
+        """Counts `scope` again in the background, once at a time; a failure keeps the old counts."""
+        if scope in self._refreshing:
+            return
+        task = asyncio.get_running_loop().create_task(_guarded(count()))
+        self._refreshing[scope] = task
+        task.add_done_callback(lambda _: self._refreshing.pop(scope, None))
+
     def clear(self) -> None:
         self._kept.clear()
+
+    async def stop(self) -> None:
+        """Cancels the counts still running, before the gateway closes its database."""
+        running = list(self._refreshing.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 # One cache per gateway (each has its own database).
@@ -106,22 +133,68 @@ def clear_caches() -> None:
         cache.clear()
 
 
+def cache_of(app: object) -> FiguresCache:
+    return _CACHES.setdefault(app, FiguresCache())
+
+
 async def counted(request: Request, scope: frozenset[int]) -> Counted:
     """The figures of `scope` from the cache, or counted now (and kept)."""
-    cache = _CACHES.setdefault(request.app, FiguresCache())
-    today, now = datetime.now(timezone.utc).date(), time.monotonic()
-    found = cache.get(scope, today, now)
-    if found is not None:
-        return found
+    cache, gw = cache_of(request.app), gateway(request)
+    found, again = cache.get(scope, _today(), _clock())
+    if found is None:
+        return await _count(cache, gw, scope)
+    if again:
+        cache.refresh(scope, lambda: _count(cache, gw, scope))
+    return found
+
+
+async def keep_warm(app: object, gw, interval: float) -> None:
+    """Counts each centre's figures, and those of all centres together, every `interval` seconds.
+
+    Those are the sets a member and an administrator look at, so a view
+    finds counts at most `interval` seconds old and never waits for one.
+    """
+    cache = cache_of(app)
+    while True:
+        try:
+            centres = await gw.db().run_sync(
+                lambda session: list(session.scalars(select(Centre.id).order_by(Centre.id))))
+            scopes = [frozenset(centres), *(frozenset({centre}) for centre in centres)]
+            for scope in scopes:
+                await _count(cache, gw, scope)
+            log.debug("figures counted ahead for %d sets of centres", len(scopes))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the next round tries again; the pages count for themselves meanwhile
+            log.warning("figures not counted ahead (%s)", type(error).__name__)
+        await asyncio.sleep(interval)
+
+
+async def _count(cache: FiguresCache, gw, scope: frozenset[int]) -> Counted:
+    today, now = _today(), _clock()
     geo = await geography()
 
     def work(session) -> Counted:
         return Counted(centre_stats.weekly(session, scope), centre_stats.demand(session, scope, geo),
                        centre_stats.municipalities(session, scope, geo))
 
-    found = await run(request, work)
+    found = await gw.db().run_sync(work)
     cache.put(scope, today, now, found)
     return found
+
+
+async def _guarded(work: Awaitable[object]) -> None:
+    try:
+        await work
+    except Exception as error:  # a view already has the older counts
+        log.warning("figures not counted again (%s)", type(error).__name__)
+
+
+_clock = time.monotonic
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
 
 
 @staff_page(PAGE)
