@@ -81,7 +81,7 @@ class FiguresCache:
     up to `stale_limit`, are served too while a background task counts
     them again, so only the first view of a set of centres, or one after
     a long quiet spell, waits for the count. `keep_warm` counts every
-    centre's figures before anyone asks. Per process, a few scopes at a time.
+    centre's figures before anyone asks. One cache per gateway process.
     """
 
     def __init__(self, max_age: float = 300.0, stale_limit: float = 3600.0, size: int = 256) -> None:
@@ -105,7 +105,7 @@ class FiguresCache:
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
 
-    def refresh(self, scope: frozenset[int], count: Callable[[], Awaitable[None]]) -> None:
+    def refresh(self, scope: frozenset[int], count: Callable[[], Awaitable[object]]) -> None:
         """Counts `scope` again in the background, once at a time; a failure keeps the old counts."""
         if scope in self._refreshing:
             return
