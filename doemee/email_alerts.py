@@ -44,10 +44,10 @@ from itsdangerous import BadData, TimestampSigner, URLSafeSerializer, URLSafeTim
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from doemee.mail_message import compose
 from doemee import messages, outbox
 from doemee.alerts import AlertCriteria, DueAlert, claim, due_by_email, subscribe
 from doemee.categories import LABELS
+from doemee.mail_message import compose
 from doemee.opportunities import is_valid_email
 from doemee.residents import find_resident
 from doemee.settings import Settings

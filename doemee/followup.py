@@ -24,18 +24,18 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from urllib.parse import urlencode
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
 from doemee import initiative_links, messages, outbox
 from doemee import initiative_messages as initiative_texts
 from doemee.mail_links import LinkState, plain_id, sign, unsign
+from doemee.mail_message import compose
 from doemee.matching.engine import find
 from doemee.matching.query import Match, SearchQuery
+from doemee.notify import queue_withdrawn_notice
 from doemee.opportunities import is_valid_email
 from doemee.residents import find_resident
 from doemee.settings import Settings, get_settings
@@ -43,7 +43,6 @@ from doemee.storage.database import Database, rows_changed
 from doemee.storage.models import (
     Centre,
     FollowUpAnswer,
-    Initiative,
     Opportunity,
     Resident,
     SignUp,
@@ -63,7 +62,6 @@ ALTERNATIVES = 2
 ANSWER_PATH = "/aanmelding/antwoord"
 REMINDER_KIND = "signup_reminder"
 QUESTION_KIND = "signup_question"
-WITHDRAWN_KIND = "signup_withdrawn"
 CENTRE_HANDLED = "signup.followed_up"  # audit: the centre took up a resident's "nee"
 _SALT = "doemee.followup.answer"
 CHOICES: tuple[tuple[FollowUpAnswer, str], ...] = (
@@ -197,7 +195,7 @@ def answer(
         return Answered(row.id, answer, messages.followup_thanks(initiative.name))
     if answer is FollowUpAnswer.NOT_NEEDED:
         if _move(row, {SignUpStatus.NEW, SignUpStatus.CONTACTED}, SignUpStatus.WITHDRAWN, moment):
-            _tell_withdrawn(session, row, opportunity, initiative, settings or get_settings())
+            queue_withdrawn_notice(session, row, opportunity, initiative.name, settings or get_settings())
         return Answered(row.id, answer, messages.followup_withdrawn(initiative.name, opportunity.title))
     found = alternatives(session, row, opportunity, moment)
     lines = [messages.followup_alternative(m.opportunity.title, m.opportunity.initiative, m.opportunity.place)
@@ -317,7 +315,7 @@ def _remind(session: Session, sign_up_id: int, settings: Settings, now: datetime
     if row is None or opportunity is None or not (opportunity.contact_email or "").strip():
         return 0
     link, personal = initiative_links.link_for_notice(session, opportunity.id, opportunity.contact_email, settings, now)
-    message = _mail(settings, opportunity.contact_email, initiative_texts.followup_reminder_subject(opportunity.title))
+    message = compose(settings, opportunity.contact_email, initiative_texts.followup_reminder_subject(opportunity.title))
     message.set_content(initiative_texts.followup_reminder_body(
         opportunity.initiative.name, opportunity.title, row.first_name, row.contact, as_utc(row.created_at).date(),
         initiative_texts.signup_manage_line(link, personal),
@@ -336,7 +334,7 @@ def _ask(session: Session, sign_up_id: int, settings: Settings, now: datetime) -
     address = (row.contact or "").strip()
     if is_valid_email(address):
         initiative = opportunity.initiative.name
-        message = _mail(settings, address, messages.followup_mail_subject(initiative))
+        message = compose(settings, address, messages.followup_mail_subject(initiative))
         links = [answer_link(settings, row.id, choice, now) for choice, _ in CHOICES]
         message.set_content(messages.followup_mail_body(
             row.first_name, initiative, opportunity.title, as_utc(row.created_at).date(), *links,
@@ -376,17 +374,6 @@ def _move(row: SignUp, allowed: set[SignUpStatus], target: SignUpStatus, now: da
     return True
 
 
-def _tell_withdrawn(
-    session: Session, row: SignUp, opportunity: Opportunity, initiative: Initiative, settings: Settings,
-) -> None:
-    address = (opportunity.contact_email or "").strip()
-    if not address:
-        return
-    message = _mail(settings, address, initiative_texts.followup_withdrawn_subject(opportunity.title))
-    message.set_content(initiative_texts.followup_withdrawn_body(initiative.name, opportunity.title, row.first_name))
-    outbox.queue(session, message, kind=WITHDRAWN_KIND, centre_id=opportunity.centre_id, resident_id=row.resident_id)
-
-
 def _linked(session: Session, token: str, settings: Settings, now: datetime) -> tuple[SignUp, FollowUpAnswer] | LinkState:
     payload = unsign(settings, _SALT, token, as_utc(now), LINK_VALID)
     if isinstance(payload, LinkState):
@@ -402,7 +389,3 @@ def _linked(session: Session, token: str, settings: Settings, now: datetime) -> 
     if row is None or row.resident_asked_at is None or row.resident_id is None:
         return LinkState.INVALID
     return row, choice
-
-
-def _mail(settings: Settings, to: str, subject: str) -> EmailMessage:
-    return compose(settings, to, subject)

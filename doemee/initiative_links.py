@@ -18,10 +18,10 @@ from enum import Enum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
 from doemee import audit, outbox
 from doemee import initiative_messages as text
 from doemee.mail_links import LinkState, plain_id, sign, unsign
+from doemee.mail_message import compose
 from doemee.settings import Settings, get_settings
 from doemee.staff import normalise_email
 from doemee.storage.models import Initiative, Opportunity, as_utc, utcnow

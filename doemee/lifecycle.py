@@ -33,11 +33,11 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
-from doemee import initiative_messages as texts
 from doemee import initiative_manage, outbox, vacancies
+from doemee import initiative_messages as texts
 from doemee.listing_end import end_date
 from doemee.mail_links import LinkState, plain_id, sign, unsign
+from doemee.mail_message import compose
 from doemee.settings import Settings
 from doemee.storage.database import Database, rows_changed
 from doemee.storage.models import Initiative, Opportunity, Status, as_utc, utcnow

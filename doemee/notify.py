@@ -1,4 +1,4 @@
-"""Email to an initiative: a resident signed up, or the centre decided on its need.
+"""Email to an initiative: a resident signed up or called it off, or the centre decided on its need.
 
 The notices are built here and queued in the outbox (doemee.outbox) in
 the transaction of the sign-up or the decision, so a notice exists
@@ -13,10 +13,12 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
 from doemee import initiative_messages, messages, outbox
+from doemee.mail_message import compose
 from doemee.settings import Settings
-from doemee.storage.models import OutboxMail
+from doemee.storage.models import Opportunity, OutboxMail, SignUp
+
+WITHDRAWN_KIND = "signup_withdrawn"
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,15 @@ def queue_moderation_notice(
     session: Session, notice: ModerationNotice, settings: Settings, *, centre_id: int | None,
 ) -> OutboxMail:
     return outbox.queue(session, build_moderation_message(notice, settings), kind="moderation", centre_id=centre_id)
+
+
+def queue_withdrawn_notice(
+    session: Session, row: SignUp, opportunity: Opportunity, initiative_name: str, settings: Settings,
+) -> None:
+    """Tells the initiative that a resident called off their sign-up; nothing when the listing has no address."""
+    address = (opportunity.contact_email or "").strip()
+    if not address:
+        return
+    message = compose(settings, address, initiative_messages.followup_withdrawn_subject(opportunity.title),
+                      initiative_messages.followup_withdrawn_body(initiative_name, opportunity.title, row.first_name))
+    outbox.queue(session, message, kind=WITHDRAWN_KIND, centre_id=opportunity.centre_id, resident_id=row.resident_id)

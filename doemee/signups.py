@@ -19,19 +19,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
-from doemee import initiative_messages, outbox
 from doemee.initiative_links import link_for_notice
-from doemee.notify import SignUpNotice, queue_signup_notice
+from doemee.notify import SignUpNotice, queue_signup_notice, queue_withdrawn_notice
 from doemee.residents import Contact, find_resident, get_or_create, remember_contact
 from doemee.settings import Settings, get_settings
 from doemee.storage.models import (
-    Centre, Initiative, Opportunity, SignUp, SignUpStatus, Status, as_utc, utcnow,
+    Centre,
+    Initiative,
+    Opportunity,
+    SignUp,
+    SignUpStatus,
+    Status,
+    as_utc,
+    utcnow,
 )
 
 # Sign-ups a resident can still call off: the initiative has not turned them down, nor have they.
 ACTIVE = (SignUpStatus.NEW, SignUpStatus.CONTACTED, SignUpStatus.STARTED)
-WITHDRAWN_KIND = "signup_withdrawn"
 # More than a chat can show as buttons; the newest come first.
 MAX_LISTED = 8
 
@@ -213,11 +217,5 @@ def withdraw(
     initiative = opportunity.initiative
     row.status = SignUpStatus.WITHDRAWN
     row.status_changed_at = as_utc(now or utcnow())
-    address = (opportunity.contact_email or "").strip()
-    if address:
-        settings = settings or get_settings()
-        message = compose(settings, address, initiative_messages.followup_withdrawn_subject(opportunity.title),
-                          initiative_messages.followup_withdrawn_body(initiative.name, opportunity.title,
-                                                                      row.first_name))
-        outbox.queue(session, message, kind=WITHDRAWN_KIND, centre_id=opportunity.centre_id, resident_id=resident.id)
+    queue_withdrawn_notice(session, row, opportunity, initiative.name, settings or get_settings())
     return OwnSignUp(row.id, opportunity.title, initiative.name, opportunity.category)

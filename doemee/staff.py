@@ -23,10 +23,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from doemee.mail_message import compose
 from doemee import audit, outbox
 from doemee import staff_messages as text
 from doemee.attribution import centre_for_slug
+from doemee.mail_message import compose
 from doemee.opportunities import is_valid_email
 from doemee.settings import Settings
 from doemee.storage.models import (

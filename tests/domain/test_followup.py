@@ -10,7 +10,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
-from doemee import followup
+from doemee import followup, notify
 from doemee.attention import attention
 from doemee.mail_links import LinkState
 from doemee.residents import Contact
@@ -174,7 +174,7 @@ def test_not_needed_withdraws_the_sign_up_and_tells_the_initiative(database):
     with database.session() as session:
         followup.answer_as(session, "telegram", SENDER, sign_up_id, FollowUpAnswer.NOT_NEEDED, day(11), SETTINGS)
     assert row(database, sign_up_id).status is SignUpStatus.WITHDRAWN
-    [message] = mails(database, followup.WITHDRAWN_KIND)
+    [message] = mails(database, notify.WITHDRAWN_KIND)
     assert message["To"] == "taal@example.org"
     assert "Sanne" in message.get_content()
 
