@@ -22,7 +22,7 @@ from actions.choice import (
 )
 from actions.safety import apologise_on_failure
 from actions.tracker import (
-    ask_again_if_unanswered, centre_slug, channel_of, entity_named, is_answer, latest_intent, latest_text,
+    HANDLED_IN_FORMS, ask_again_if_unanswered, centre_slug, channel_of, entity_named, is_answer, latest_intent, latest_text,
     only_a_place, record_id, resident_position,
 )
 from doemee import messages
@@ -47,6 +47,11 @@ _ELSEWHERE = frozenset({
 _ASKED_AFTER_CHOICE = ("first_name", "contact", "consent")
 
 
+def _interrupts(tracker: Tracker, asked: str | None) -> bool:
+    """A question of its own once the form has asked ("vergeet mij", a person): the form's rules answer it first."""
+    return asked is not None and latest_intent(tracker) in HANDLED_IN_FORMS - {"sign_up"}
+
+
 class ValidateSignupForm(FormValidationAction):
     def name(self) -> str:
         return "validate_signup_form"
@@ -58,7 +63,7 @@ class ValidateSignupForm(FormValidationAction):
             # "laat maar, ik bedenk me" ends the sign-up whatever the NLU made of it; action_submit_signup
             # says so, as it does for every sign-up that ends without consent.
             return [SlotSet(asked, None), SlotSet("requested_slot", None)]
-        if asked in (None, "opportunity_id") and self._nothing_to_choose(tracker):
+        if asked in (None, "opportunity_id") and self._nothing_to_choose(tracker) and not _interrupts(tracker, asked):
             # A form that asks to choose among nothing cannot be answered: search first, and a place
             # typed next ("in lelystad") answers the search's question instead of confusing this one.
             dispatcher.utter_message(text=messages.SIGNUP_NOTHING_SHOWN)

@@ -1,4 +1,4 @@
-
+import pytest
 from sqlalchemy import func, select
 
 from actions.signup import ActionAskConsent, ActionAskOpportunityId, ActionSubmitSignup, ValidateSignupForm
@@ -203,3 +203,21 @@ async def test_signing_up_with_nothing_shown_starts_the_search_first(app_db, dom
     assert {"event": "followup", "timestamp": None, "name": "search_form"} in outcome.events
     assert outcome.slots["requested_slot"] is None
     assert "nog geen plekken gezien" in outcome.all_text
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("human_handoff", "ik wil met een mens praten"), ("forget_me", "vergeet mij"),
+    ("ask_privacy", "wat doen jullie met mijn gegevens?"), ("help", "help"),
+])
+async def test_with_nothing_shown_a_question_of_its_own_is_left_to_the_forms_rules(app_db, domain, intent, text):
+    # After a stale "Aanmelden" button the form asks which place, among nothing; "vergeet mij" must still be heard.
+    tracker = make_tracker(text=text, intent=intent, active_loop="signup_form", slots={"requested_slot": "opportunity_id"})
+    outcome = await run(FORM, tracker, domain)
+    assert outcome.events == [] and outcome.all_text == ""
+
+
+async def test_with_nothing_shown_a_place_typed_after_the_question_starts_the_search(app_db, domain):
+    tracker = make_tracker(text="ik woon in zwolle", intent="inform", active_loop="signup_form",
+                           slots={"requested_slot": "opportunity_id"})
+    outcome = await run(FORM, tracker, domain)
+    assert {"event": "followup", "timestamp": None, "name": "search_form"} in outcome.events
