@@ -1,4 +1,4 @@
-"""The staff portal on 100,000 opportunities and 1,000,000 logged searches (issue 17).
+"""The staff portal on 100,000 opportunities, 1,000,000 logged searches and 300,000 audit rows (issue 17).
 
 Target: every portal page answers with p95 under 150 ms, on SQLite and on
 PostgreSQL, Cijfers included. The real gateway runs on a loopback port
@@ -45,6 +45,7 @@ from doemee.search_text import searchable
 from doemee.settings import Settings, get_settings
 from doemee.storage.database import Database
 from doemee.storage.models import (
+    AuditEvent,
     Centre,
     CentreMunicipality,
     HandoffRequest,
@@ -60,6 +61,10 @@ SEARCHES = 1_000_000
 INITIATIVES = 5_000
 SIGN_UPS = 20_000
 QUESTIONS = 2_000
+# A year of a busy portal's trail: logins, moderation, listings, links used by initiatives.
+AUDIT_EVENTS = 300_000
+AUDIT_ACTIONS = (("staff.login", 0.4), ("staff.logout", 0.2), ("vacancy.edited", 0.15), ("concept.approved", 0.1),
+                 ("vacancy.paused", 0.05), ("staff.login_failed", 0.05), ("signup.contacted", 0.05))
 ROUNDS = 30
 WARMUP_ROUNDS = 3
 # The export writes every open listing of the biggest centre (about 28,000 rows) per request.
@@ -138,6 +143,11 @@ PAGES: tuple[Page, ...] = (
     Page("team", "/portaal/team"),
     Page("privacy", "/portaal/privacy"),
     Page("api-sleutels", "/portaal/api"),
+    Page("logboek", "/portaal/logboek"),
+    Page("logboek vacatures", "/portaal/logboek?wat=vacatures"),
+    Page("logboek laatste pagina", "/portaal/logboek?pagina=999999"),
+    Page("logboek periode", "/portaal/logboek?van={since}&tot={until}"),
+    Page("logboek.csv", "/portaal/logboek.csv?wat=concepten", stream=True),
 )
 # GET routes that are not a page to time: the login form, the mail links, the form posts' fallbacks.
 NOT_PAGES = frozenset({
@@ -314,13 +324,29 @@ def generate(database: Database, opportunities: int = OPPORTUNITIES, searches: i
     _copy(database, SearchLog.__table__, ["id", "interests", "pc4", "municipality_code", "result_count",
                                           "within_radius_count", "centre_id", "created_at"], search_rows())
 
+    def audit_rows() -> Iterator[tuple]:
+        codes = [code for code, _ in AUDIT_ACTIONS]
+        shares = [share for _, share in AUDIT_ACTIONS]
+        # As many per search as in the bench, so the small sibling in tests/web stays small.
+        for _ in range(round(AUDIT_EVENTS * searches / SEARCHES)):
+            opportunity = rng.randint(1, opportunities)
+            action = rng.choices(codes, shares)[0]
+            about = ("opportunity", opportunity) if action.startswith(("vacancy", "concept")) else (None, None)
+            actor = f"initiative:{rng.randint(1, INITIATIVES)}" if action.startswith("signup") else None
+            yield (None, centre_of[opportunity - 1], action, actor, *about,
+                   now - timedelta(seconds=rng.randint(0, 365 * 86_400)))
+
+    # Without ids: the members' own rows (invited, logged in) may be there already.
+    _copy(database, AuditEvent.__table__, ["staff_id", "centre_id", "action", "actor", "object_type", "object_id",
+                                           "at"], audit_rows())
+
     if database.engine.dialect.name == "postgresql":
         with database.engine.begin() as connection:
             for table in ("initiative", "opportunity", "sign_up", "handoff_request", "search_log"):
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                         f"(SELECT max(id) FROM {table}))"))
     # What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) does in a live database.
-    statement = ("VACUUM ANALYZE opportunity, initiative, sign_up, handoff_request, search_log"
+    statement = ("VACUUM ANALYZE opportunity, initiative, sign_up, handoff_request, search_log, audit_event"
                  if database.engine.dialect.name == "postgresql" else "ANALYZE")
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(statement))
@@ -335,7 +361,8 @@ def generate(database: Database, opportunities: int = OPPORTUNITIES, searches: i
                                  .order_by(Opportunity.created_at).limit(1))
         place = session.scalar(select(Opportunity.place).where(Opportunity.centre_id == big_id)
                                .order_by(Opportunity.id).limit(1))
-    fields = {"vacancy": str(vacancy), "concept": str(concept), "place": str(place), "centre": str(big_id)}
+    fields = {"vacancy": str(vacancy), "concept": str(concept), "place": str(place), "centre": str(big_id),
+              "since": (today - timedelta(days=120)).isoformat(), "until": (today - timedelta(days=30)).isoformat()}
     return Seeded(fields, opportunities, searches, len(regions), sum(len(c) for _, c in regions.values()),
                   time.perf_counter() - started)
 

@@ -284,10 +284,12 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
     normalised = normalise_email(email)
     account = normalised or (email or "")[:MAX_EMAIL * 4].strip().lower()
     keys = (digest(f"account:{account}"), digest(f"address:{address}"))
-    if any(_locked(session, key, now) for key in keys):
-        audit.record(session, audit.LOGIN_LOCKED, at=now)
-        return Login(None, locked=True)
     member = session.scalar(select(StaffMember).where(StaffMember.email == normalised)) if normalised else None
+    if any(_locked(session, key, now) for key in keys):
+        # Kept under the account that was tried, so its centre sees in Logboek that someone keeps trying.
+        audit.record(session, audit.LOGIN_LOCKED, staff_id=member.id if member else None,
+                     centre_id=member.centre_id if member else None, at=now)
+        return Login(None, locked=True)
     usable = member is not None and member.active and member.password_hash is not None
     stored = member.password_hash if usable and member is not None and member.password_hash else _dummy_hash()
     ok = _verify(stored, password[: MAX_PASSWORD * 4]) and usable
@@ -362,7 +364,8 @@ def end_session(session: Session, token: str | None) -> None:
         return
     row = session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
     if row is not None:
-        audit.record(session, audit.LOGOUT, staff_id=row.staff_id)
+        member = session.get(StaffMember, row.staff_id)
+        audit.record(session, audit.LOGOUT, staff_id=row.staff_id, centre_id=member.centre_id if member else None)
         session.delete(row)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from doemee.local_time import local
+
 PORTAL_NAME = "DoeMee-portaal"
 
 # --- command line --------------------------------------------------------------
@@ -394,3 +396,95 @@ API_KEY_REVOKED = "De sleutel is ingetrokken. Wie hem gebruikt, krijgt vanaf nu 
 # --- Vandaag: sign-ups whose resident said nobody called (doemee.followup) ---
 
 FOLLOW_UP_DONE = "De aanmelding staat op afgehandeld. Hij staat niet meer bij de aanmeldingen zonder antwoord."
+
+
+# --- Logboek (/portaal/logboek) and a listing's history --------------------------
+
+AUDIT_ACTIONS = {
+    "staff.login": "Ingelogd",
+    "staff.login_failed": "Inloggen mislukt",
+    "staff.login_locked": "Inloggen geweigerd: tijdelijk op slot",
+    "staff.logout": "Uitgelogd",
+    "staff.reset_requested": "Nieuw wachtwoord gevraagd",
+    "staff.password_reset": "Nieuw wachtwoord gekozen",
+    "staff.invited": "Uitgenodigd",
+    "staff.invite_accepted": "Uitnodiging aangenomen",
+    "staff.deactivated": "Medewerker uitgezet",
+    "staff.reactivated": "Medewerker weer aangezet",
+    "concept.submitted": "Oproep ingestuurd",
+    "concept.edited": "Oproep aangepast",
+    "concept.approved": "Oproep goedgekeurd",
+    "concept.rejected": "Oproep afgewezen",
+    "vacancy.created": "Vacature gemaakt",
+    "vacancy.edited": "Vacature aangepast",
+    "vacancy.paused": "Vacature gepauzeerd",
+    "vacancy.resumed": "Vacature weer online",
+    "vacancy.filled": "Vacature is vol",
+    "vacancy.closed": "Vacature gesloten",
+    "vacancy.renewed": "Vacature verlengd",
+    "signup.new": "Aanmelding terug op nieuw",
+    "signup.contacted": "Aanmelding: contact opgenomen",
+    "signup.started": "Aanmelding: vrijwilliger gestart",
+    "signup.not_suitable": "Aanmelding: past niet",
+    "signup.followed_up": "Aanmelding zonder antwoord opgepakt",
+    "question.handled": "Hulpvraag afgehandeld",
+    "csv.imported": "CSV ingelezen",
+    "csv.exported": "CSV gedownload",
+    "privacy.searched_by_email": "Inwoner gezocht op e-mailadres",
+    "privacy.searched_by_phone": "Inwoner gezocht op telefoonnummer",
+    "privacy.forgotten_by_email": "Inwoner gewist (gevonden op e-mailadres)",
+    "privacy.forgotten_by_phone": "Inwoner gewist (gevonden op telefoonnummer)",
+    "api_key.created": "API-sleutel gemaakt",
+    "api_key.revoked": "API-sleutel ingetrokken",
+    "mail.resent": "E-mail opnieuw verstuurd",
+    "initiative.link_revoked": "Beheerlink ongeldig gemaakt",
+    "audit.exported": "Logboek gedownload",
+}
+AUDIT_TOPICS = {
+    "inloggen": "Inloggen en wachtwoord",
+    "team": "Team",
+    "concepten": "Concepten",
+    "vacatures": "Vacatures",
+    "aanmeldingen": "Aanmeldingen",
+    "hulpvragen": "Hulpvragen",
+    "csv": "CSV",
+    "privacy": "Privacy",
+    "api": "API-sleutels",
+    "post": "Post",
+    "initiatieven": "Initiatieven",
+    "logboek": "Logboek",
+}
+AUDIT_SUBJECTS = {
+    "opportunity": "Vacature",
+    "sign_up": "Aanmelding",
+    "staff_member": "Medewerker",
+    "handoff_request": "Hulpvraag",
+    "outbox_mail": "E-mail",
+    "api_key": "API-sleutel",
+    "initiative": "Initiatief",
+    "centre": "Centrum",
+    "resident": "Inwoner",
+}
+AUDIT_GONE = "niet meer te zien"
+AUDIT_BY_INITIATIVE = "Het initiatief, via de link in de mail"
+AUDIT_NOBODY = "Onbekend e-mailadres"
+# No member and no initiative: the command line on the server (`doemee staff add`), or DoeMee itself.
+AUDIT_SERVER = "Beheer op de server"
+AUDIT_BAD_DATE = "Vul een datum in zoals 4-12-2026. Het filter op datum staat nu uit."
+AUDIT_DATES_SWAPPED = "De datum 'vanaf' ligt na de datum 'tot en met'. Het filter op datum staat nu uit."
+AUDIT_EMPTY = "Er staat niets in het logboek dat bij je keuze past."
+AUDIT_NO_HISTORY = "Nog niets. Hier komt wie deze vacature maakte, aanpaste, goedkeurde of sloot, en wanneer."
+
+
+def audit_action(code: str) -> str:
+    return AUDIT_ACTIONS.get(code, code)
+
+
+def audit_found(total: int) -> str:
+    return "1 regel gevonden" if total == 1 else f"{total} regels gevonden"
+
+
+def date_time_nl(moment: datetime) -> str:
+    """A moment on the Dutch clock, as "4 december 2026, 14:05"."""
+    shown = local(moment)
+    return f"{date_nl(shown)}, {shown:%H:%M}"

@@ -23,7 +23,7 @@ from bot.web.portal import exchange, figures
 from doemee.attribution import centre_for_slug
 from doemee.exchange.exporter import open_ids
 from doemee.moderation import CONCEPTS_PER_PAGE
-from doemee.storage.models import Opportunity, SearchLog, Status
+from doemee.storage.models import AuditEvent, Opportunity, SearchLog, Status
 from doemee.vacancies import DEFAULT_PER_PAGE, find
 from tests.web.test_portal import browsers, mail_settings, member  # noqa: F401  (fixtures)
 
@@ -35,6 +35,7 @@ LIST_PAGES = (
     "/portaal/vandaag", "/portaal/concepten", "/portaal/concepten?pagina=2", "/portaal/hulpvragen",
     "/portaal/vacatures", "/portaal/vacatures?pagina=2", "/portaal/vacatures?zoek=tuin",
     "/portaal/vacatures?status=open&categorie=groen", "/portaal/csv", "/portaal/cijfers",
+    "/portaal/logboek", "/portaal/logboek?wat=vacatures", "/portaal/logboek?pagina=999999",
 )
 
 
@@ -110,6 +111,7 @@ def test_no_page_reads_more_statements_when_the_data_grows(database, members):
             before[(who, path)] = len(statements)
     double(database, Opportunity.__table__, "external_id")
     double(database, SearchLog.__table__, "interests")
+    double(database, AuditEvent.__table__, "actor")
     for who, me in members.items():
         for path in LIST_PAGES:
             figures.clear_caches()

@@ -1,4 +1,4 @@
-"""The staff portal under /portaal: login, Vandaag, Concepten, Hulpvragen, Vacatures, CSV, Cijfers, Post, Team, Privacy.
+"""The staff portal under /portaal: login, Vandaag, Concepten, Hulpvragen, Vacatures, CSV, Cijfers, Post, Team, Logboek, Privacy.
 
 Importing a page module registers its routes; `routes()` lists them all,
 for the gateway and for the test that tries every route across centres.
@@ -14,6 +14,7 @@ from bot.web.portal import (  # noqa: F401  (registers their routes)
     concepts,
     exchange,
     figures,
+    logbook,
     mail,
     privacy,
     questions,

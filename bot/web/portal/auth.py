@@ -29,6 +29,7 @@ from starlette.routing import Route
 from bot.web.body import read_capped
 from bot.web.templating import render
 from doemee import staff, staff_messages
+from doemee.audit_log import Reader
 from doemee.email_alerts import signing_key
 
 log = logging.getLogger("doemee.web.portal")
@@ -51,6 +52,11 @@ class StaffContext:
     is_admin: bool
     centre_ids: frozenset[int]
     csrf_token: str
+
+    @property
+    def audit_reader(self) -> Reader:
+        """Whose audit rows this member may read: their centres' (an administrator's: all)."""
+        return Reader(self.centre_ids, everything=self.is_admin)
 
 
 class Form:

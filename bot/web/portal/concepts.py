@@ -27,7 +27,7 @@ from bot.web.portal.auth import (
     staff_page,
 )
 from bot.web.portal.vacancies import page_number
-from doemee import audit, moderation
+from doemee import audit, audit_log, moderation
 from doemee import staff_messages as text
 from doemee.categories import CATEGORIES
 from doemee.centres import centre_names
@@ -145,9 +145,13 @@ async def _show(request: Request, ctx: StaffContext, status: int = 200, **values
     if opportunity_id is None:
         return not_found(request, ctx)
     try:
-        found = await run(request, lambda session: moderation.get_concept(session, opportunity_id, ctx.centre_ids))
+        found, history = await run(request, lambda session: (
+            moderation.get_concept(session, opportunity_id, ctx.centre_ids),
+            audit_log.history(session, ctx.audit_reader, "opportunity", opportunity_id),
+        ))
     except ModerationError as error:
         return _refused(request, ctx, error)
+    values.setdefault("history", history)
     values.setdefault("edit", None)
     values.setdefault("edit_problems", [])
     values.setdefault("approve_problem", None)

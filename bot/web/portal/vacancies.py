@@ -11,6 +11,7 @@ cannot happen.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -28,15 +29,16 @@ from bot.web.portal.auth import (
     run,
     staff_page,
 )
-from doemee import audit, messages
+from doemee import audit, audit_log, messages
 from doemee import staff_messages as text
 from doemee import vacancies as domain
+from doemee.audit_log import Entry
 from doemee.categories import CATEGORIES
 from doemee.centres import centre_names
 from doemee.geo.index import get_geo_index
 from doemee.opportunities import LIMITS
 from doemee.storage.models import DAY_PARTS, Centre, Status
-from doemee.vacancies import VacancyError, VacancyForm, VacancyNotFound
+from doemee.vacancies import Vacancy, VacancyError, VacancyForm, VacancyNotFound
 
 LIST = f"{PREFIX}/vacatures"
 CREATED = "vacancy.created"
@@ -183,13 +185,22 @@ async def create(request: Request, ctx: StaffContext, form: Form | None) -> Resp
 @staff_page(f"{LIST}/{{id}}")
 async def detail(request: Request, ctx: StaffContext, form: Form | None) -> Response:
     vacancy_id = parse_id(request.path_params["id"])
-    found = await run(request, lambda session: domain.get(session, ctx.centre_ids, vacancy_id)) if vacancy_id else None
+    found = await run(request, partial(_with_history, ctx=ctx, vacancy_id=vacancy_id)) if vacancy_id else None
     if found is None:
         return not_found(request, ctx)
     return render_page(
-        request, ctx, "portal/vacancy.html", active="vacatures", vacancy=found, times=text.TIME_LABELS,
-        done=text.VACANCY_DONE.get(request.query_params.get("gedaan", "")), refused=None, until="",
+        request, ctx, "portal/vacancy.html", active="vacatures", vacancy=found[0], history=found[1],
+        times=text.TIME_LABELS, done=text.VACANCY_DONE.get(request.query_params.get("gedaan", "")), refused=None,
+        until="",
     )
+
+
+def _with_history(session, ctx: StaffContext, vacancy_id: int) -> tuple[Vacancy, list[Entry]] | None:
+    """The listing and what was done to it: "who approved this?" is answered on its own page."""
+    found = domain.get(session, ctx.centre_ids, vacancy_id)
+    if found is None:
+        return None
+    return found, audit_log.history(session, ctx.audit_reader, "opportunity", vacancy_id)
 
 
 @staff_page(f"{LIST}/{{id}}/bewerken", methods=["GET", "POST"])
@@ -264,12 +275,12 @@ async def _change(request: Request, ctx: StaffContext, vacancy_id: int, work, do
     except VacancyNotFound:
         return not_found(request, ctx)
     except VacancyError as error:
-        found = await run(request, lambda session: domain.get(session, ctx.centre_ids, vacancy_id))
+        found = await run(request, partial(_with_history, ctx=ctx, vacancy_id=vacancy_id))
         if found is None:
             return not_found(request, ctx)
         return render_page(
-            request, ctx, "portal/vacancy.html", 409, active="vacatures", vacancy=found, times=text.TIME_LABELS,
-            done=None, refused=error.message, until=until,
+            request, ctx, "portal/vacancy.html", 409, active="vacatures", vacancy=found[0], history=found[1],
+            times=text.TIME_LABELS, done=None, refused=error.message, until=until,
         )
     return _done(vacancy_id, done)
 
