@@ -1,8 +1,8 @@
 """The README's pictures of the staff portal, made from the demo data in a real Chromium.
 
 `.venv/bin/python -m scripts.screenshots` builds a throw-away SQLite database
-with the demo listings, a chat concept, a question from a resident and twelve
-weeks of searches, invites one member of the first centre, logs in and saves
+with the demo listings, a chat concept, a question from a resident, twelve
+weeks of searches and a colleague's day in the audit trail, invites one member of the first centre, logs in and saves
 one PNG per page in docs/. Nothing here touches var/ or the real database.
 """
 
@@ -17,9 +17,10 @@ from playwright.sync_api import sync_playwright
 
 from bot.web.app import create_app
 from bot.web.config import GatewayConfig
-from doemee import staff
+from doemee import audit, staff
 from doemee.exchange.demo import load_demo
 from doemee.geo.index import get_geo_index
+from doemee.local_time import local
 from doemee.settings import PROJECT_ROOT, Settings
 from doemee.storage.database import Database
 from doemee.storage.models import Centre, Opportunity, SearchLog, SignUp, Status, utcnow
@@ -34,7 +35,10 @@ PAGES = {
     "portal-concepts.png": "/portaal/concepten",
     "portal-vacancies.png": "/portaal/vacatures",
     "portal-figures.png": "/portaal/cijfers",
+    # Yesterday's rows: the colleague's working day, not this script's own logins.
+    "portal-logbook.png": "/portaal/logboek?van={yesterday}&tot={yesterday}",
 }
+COLLEAGUE = "coordinator@vrijwilligerscentrum.example.org"
 # Utrecht and its neighbours, with interests residents asked for.
 SEARCHES = [("0344", "ouderen"), ("0344", "groen"), ("0344", "taal"), ("0344", "sport"),
             ("0307", "ouderen"), ("0310", "jeugd"), ("0353", "groen"), ("0356", "dieren")]
@@ -61,9 +65,27 @@ def _fill(database: Database, settings: Settings) -> None:
                                        consent_text="demo", created_at=now - timedelta(days=day)))
         invitation = staff.invite(session, EMAIL, centre.slug, False, settings)
         staff.accept_invitation(session, invitation.link.rsplit("/", 1)[1], PASSWORD)
+        _yesterday(session, centre, open_ids, settings)
+
+
+def _yesterday(session, centre: Centre, open_ids: list[int], settings: Settings) -> None:
+    """A colleague's day in the audit trail, so Logboek shows what a working centre sees."""
+    invitation = staff.invite(session, COLLEAGUE, centre.slug, False, settings)
+    colleague = staff.accept_invitation(session, invitation.link.rsplit("/", 1)[1], PASSWORD)
+    listing = session.get(Opportunity, open_ids[0])
+    start = utcnow().replace(hour=8, minute=2, second=0, microsecond=0) - timedelta(days=1)
+    steps = [(audit.LOGIN, None, 0), (audit.CONCEPT_APPROVED, listing.id, 14), ("vacancy.edited", listing.id, 21),
+             ("vacancy.paused", open_ids[1], 47), (audit.QUESTION_HANDLED, None, 63), (audit.LOGOUT, None, 95)]
+    for action, listing_id, minutes in steps:
+        audit.record(session, action, staff_id=colleague, centre_id=centre.id,
+                     object_type="opportunity" if listing_id else None, object_id=listing_id,
+                     at=start + timedelta(minutes=minutes))
+    audit.record(session, "signup.contacted", actor=f"initiative:{listing.initiative_id}", centre_id=centre.id,
+                 at=start + timedelta(hours=3))
 
 
 def main() -> None:
+    yesterday = (local(utcnow()) - timedelta(days=1)).date().isoformat()
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(secret_key="schermafdrukken" * 4)
         database = Database(f"sqlite:///{folder}/doemee.db")
@@ -80,7 +102,7 @@ def main() -> None:
             page.get_by_role("button", name="Inloggen").click()
             page.wait_for_url(f"{url}/portaal/vandaag")
             for name, path in PAGES.items():
-                page.goto(f"{url}{path}")
+                page.goto(f"{url}{path.format(yesterday=yesterday)}")
                 page.screenshot(path=str(DOCS / name), full_page=False)
                 print(f"docs/{name}")
             browser.close()

@@ -30,6 +30,8 @@ PAGE = f"{PREFIX}/logboek"
 DOWNLOAD = f"{PAGE}.csv"
 EXPORTED = "audit.exported"
 EXPORT_LIMIT = 100_000
+# An id no row has: a filter that names nothing valid.
+NOTHING = 0
 CSV_COLUMNS = ("tijd", "centrum", "wie", "wat", "code", "onderwerp", "onderwerp_id")
 
 
@@ -53,20 +55,21 @@ class Chosen:
             self.problem, since, until = text.AUDIT_BAD_DATE, None, None
         elif since and until and since > until:
             self.problem, since, until = text.AUDIT_DATES_SWAPPED, None, None
-        staff_id = parse_id(self.staff) if self.staff else None
-        centre_id = parse_id(self.centre) if self.centre else None
-        # An address naming what does not exist (or is not the reader's) finds nothing, never more.
-        self.filter = LogFilter(
-            topic=self.topic or None,
-            staff_id=staff_id if staff_id is not None or not self.staff else -1,
-            centre_id=centre_id if centre_id is not None or not self.centre else -1,
-            since=since, until=until,
-        )
+        self.filter = LogFilter(topic=self.topic or None, staff_id=_narrowing(self.staff),
+                                centre_id=_narrowing(self.centre), since=since, until=until)
         self.page = page_number(query.get("pagina", ""))
 
     def values(self) -> dict[str, str]:
         return {key: value for key, value in (("wat", self.topic), ("wie", self.staff), ("centrum", self.centre),
                                                ("van", self.since_text), ("tot", self.until_text)) if value}
+
+
+def _narrowing(typed: str) -> int | None:
+    """No filter when empty; an id that is no id (or not the reader's) finds nothing, never more."""
+    if not typed:
+        return None
+    found = parse_id(typed)
+    return found if found is not None else NOTHING
 
 
 def _day(typed: str) -> date | None:
