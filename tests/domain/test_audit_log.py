@@ -61,21 +61,20 @@ def test_a_member_reads_their_own_centre_an_admin_everything_and_no_filter_widen
     sanne = _member(db, "sanne@example.org", "utrecht")
     piet = _member(db, "piet@example.org", "amsterdam")
     own = _event(db, audit.LOGIN, NOW, staff_id=sanne.id, centre_id=utrecht)
-    # Written before logouts carried a centre: it counts by the member's centre.
-    old_logout = _event(db, audit.LOGOUT, NOW + timedelta(minutes=1), staff_id=sanne.id)
+    logout = _event(db, audit.LOGOUT, NOW + timedelta(minutes=1), staff_id=sanne.id, centre_id=utrecht)
     other = _event(db, audit.LOGIN, NOW + timedelta(minutes=2), staff_id=piet.id, centre_id=amsterdam)
     nobody = _event(db, audit.LOGIN_FAILED, NOW + timedelta(minutes=3))
 
     member = Reader(frozenset({utrecht}))
-    assert _ids(audit_log.find(db, member, LogFilter())) == [old_logout, own]
+    assert _ids(audit_log.find(db, member, LogFilter())) == [logout, own]
     assert _ids(audit_log.find(db, member, LogFilter(centre_id=amsterdam))) == []
     assert _ids(audit_log.find(db, member, LogFilter(staff_id=piet.id))) == []
     assert _ids(audit_log.find(db, Reader(frozenset()), LogFilter())) == []
     admin = Reader(frozenset({utrecht, amsterdam}), everything=True)
-    assert _ids(audit_log.find(db, admin, LogFilter())) == [nobody, other, old_logout, own]
+    assert _ids(audit_log.find(db, admin, LogFilter())) == [nobody, other, logout, own]
     assert _ids(audit_log.find(db, admin, LogFilter(centre_id=amsterdam))) == [other]
-    assert _ids(audit_log.find(db, admin, LogFilter(staff_id=sanne.id))) == [old_logout, own]
-    assert _ids(audit_log.find(db, admin, LogFilter(topic="inloggen"))) == [nobody, other, old_logout, own]
+    assert _ids(audit_log.find(db, admin, LogFilter(staff_id=sanne.id))) == [logout, own]
+    assert _ids(audit_log.find(db, admin, LogFilter(topic="inloggen"))) == [nobody, other, logout, own]
     assert _ids(audit_log.find(db, admin, LogFilter(topic="vacatures"))) == []
     assert [m for _, m in audit_log.members(db, member)] == ["sanne@example.org"]
     assert [m for _, m in audit_log.members(db, admin)] == ["piet@example.org", "sanne@example.org"]
