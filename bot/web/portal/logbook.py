@@ -22,7 +22,7 @@ from bot.web.portal.auth import HEADERS, PREFIX, Form, StaffContext, parse_id, r
 from bot.web.portal.vacancies import centre_choices, page_number
 from doemee import audit, audit_log
 from doemee import staff_messages as text
-from doemee.audit_log import Entry, LogFilter, Reader, Subject
+from doemee.audit_log import Entry, LogFilter, Subject
 from doemee.exchange.csv_format import escape_cell
 from doemee.local_time import local
 
@@ -30,19 +30,16 @@ PAGE = f"{PREFIX}/logboek"
 DOWNLOAD = f"{PAGE}.csv"
 EXPORTED = "audit.exported"
 EXPORT_LIMIT = 100_000
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 # An id no row has: a filter that names nothing valid.
 NOTHING = 0
 CSV_COLUMNS = ("tijd", "centrum", "wie", "wat", "code", "onderwerp", "onderwerp_id")
 
 
-def reader_of(ctx: StaffContext) -> Reader:
-    return Reader(ctx.centre_ids, everything=ctx.is_admin)
-
-
 class Chosen:
     """The filters as typed in the address, checked; `problem` says in Dutch why a date was left out."""
 
-    def __init__(self, request: Request, ctx: StaffContext) -> None:
+    def __init__(self, request: Request) -> None:
         query = request.query_params
         self.topic = query.get("wat", "") if query.get("wat", "") in audit_log.TOPICS else ""
         self.staff = query.get("wie", "")[:12]
@@ -55,6 +52,9 @@ class Chosen:
             self.problem, since, until = text.AUDIT_BAD_DATE, None, None
         elif since and until and since > until:
             self.problem, since, until = text.AUDIT_DATES_SWAPPED, None, None
+        # Shown again as the date field writes it, whichever way it was typed.
+        self.since_text = since.isoformat() if since else self.since_text
+        self.until_text = until.isoformat() if until else self.until_text
         self.filter = LogFilter(topic=self.topic or None, staff_id=_narrowing(self.staff),
                                 centre_id=_narrowing(self.centre), since=since, until=until)
         self.page = page_number(query.get("pagina", ""))
@@ -76,9 +76,11 @@ def _day(typed: str) -> date | None:
     """yyyy-mm-dd (what a date field sends) or d-m-yyyy (what a person types)."""
     for layout in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.strptime(typed, layout).date()
+            found = datetime.strptime(typed, layout).date()
         except ValueError:
             continue
+        # The year 1 or 9999 has no Dutch midnight in UTC; no log row is that old or that new.
+        return found if FIRST_YEAR <= found.year <= LAST_YEAR else None
     return None
 
 
@@ -111,8 +113,8 @@ def who(entry: Entry) -> str:
 
 @staff_page(PAGE)
 async def logbook(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    chosen = Chosen(request, ctx)
-    reader = reader_of(ctx)
+    chosen = Chosen(request)
+    reader = ctx.audit_reader
 
     def read(session):
         return (audit_log.find(session, reader, chosen.filter, chosen.page), audit_log.members(session, reader),
@@ -134,10 +136,10 @@ async def logbook(request: Request, ctx: StaffContext, form: Form | None) -> Res
 
 @staff_page(DOWNLOAD)
 async def download(request: Request, ctx: StaffContext, form: Form | None) -> Response:
-    chosen = Chosen(request, ctx)
+    chosen = Chosen(request)
     if chosen.problem:
         return await logbook(request, ctx, form)
-    reader = reader_of(ctx)
+    reader = ctx.audit_reader
 
     def note(session) -> None:
         audit.record(session, EXPORTED, staff_id=ctx.staff_id, centre_id=None if ctx.is_admin else min(ctx.centre_ids))
