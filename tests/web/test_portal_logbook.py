@@ -176,3 +176,20 @@ def test_a_typed_dutch_date_is_understood(database, mail_settings, browsers):  #
     before = day.replace(year=day.year - 1)
     empty = me.http.get(PAGE, params={"tot": before.isoformat()}).text
     assert text.AUDIT_EMPTY in empty
+
+
+def test_pages_keep_the_filter(database, mail_settings, browsers):  # noqa: F811
+    member(database, mail_settings, "sanne@example.org", "utrecht")
+    with database.session() as session:
+        utrecht = centre_for_slug(session, "utrecht").id
+        for _ in range(60):
+            audit.record(session, audit.LOGIN_FAILED, centre_id=utrecht)
+    me = browsers()
+    me.login("sanne@example.org")
+
+    first = unescape(me.http.get(PAGE, params={"wat": "inloggen"}).text)
+    assert '<a href="/portaal/logboek?wat=inloggen&pagina=2" rel="next">' in first and 'rel="prev"' not in first
+    second = unescape(me.http.get(PAGE, params={"wat": "inloggen", "pagina": "2"}).text)
+    assert '<a href="/portaal/logboek?wat=inloggen&pagina=1" rel="prev">' in second and 'rel="next"' not in second
+    # Newest first: the login and 49 of the 60 on page 1; the other 11 and the invitation's acceptance on page 2.
+    assert second.count("Inloggen mislukt") == 11 and "Uitnodiging aangenomen" in second
