@@ -567,6 +567,9 @@ class AuditEvent(Base):
         # skips index entries, not table rows.
         Index("ix_audit_event_centre_id_at", "centre_id", "at", "id"),
         Index("ix_audit_event_at_id", "at", "id"),
+        # A kind of action counted (a range of codes), and one listing's history.
+        Index("ix_audit_event_action_centre_id", "action", "centre_id"),
+        Index("ix_audit_event_object", "object_type", "object_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,8 @@ Logboek pages through the audit trail newest first, one centre's rows or
 everyone's. The single-column indexes on centre_id and at become
 (centre_id, at, id) and (at, id), so a page deep in a year's log is found
 by skipping index entries instead of reading every table row before it.
+(action, centre_id) counts a kind of action as a range of codes, and
+(object_type, object_id) finds one listing's history.
 
 Logouts and refused (locked) logins were written without a centre; they get
 the centre of the member they name, as every such row is written now, so a
@@ -40,10 +42,14 @@ def upgrade() -> None:
         batch_op.drop_index("ix_audit_event_at")
         batch_op.create_index("ix_audit_event_centre_id_at", ["centre_id", "at", "id"], unique=False)
         batch_op.create_index("ix_audit_event_at_id", ["at", "id"], unique=False)
+        batch_op.create_index("ix_audit_event_action_centre_id", ["action", "centre_id"], unique=False)
+        batch_op.create_index("ix_audit_event_object", ["object_type", "object_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_object")
+        batch_op.drop_index("ix_audit_event_action_centre_id")
         batch_op.drop_index("ix_audit_event_at_id")
         batch_op.drop_index("ix_audit_event_centre_id_at")
         batch_op.create_index("ix_audit_event_at", ["at"], unique=False)
